@@ -1,0 +1,39 @@
+package dev.muxgate.gateway;
+
+import java.nio.file.Path;
+
+/** The gateway's few flags; anything unknown is a usage error, never ignored. */
+final class CommandLine {
+
+    static final String USAGE = "usage: muxgate [--config FILE]   (default conf/gateway.yaml)";
+
+    private CommandLine() {
+    }
+
+    /** The config file to load, or null when only help was asked for. */
+    static Path parse(String[] args) {
+        Path config = Path.of("conf/gateway.yaml");
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--config", "-c" -> {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException(arg + " needs a file name");
+                    }
+                    config = Path.of(args[++i]);
+                }
+                case "--help", "-h" -> {
+                    return null;
+                }
+                default -> {
+                    if (arg.startsWith("--config=")) {
+                        config = Path.of(arg.substring("--config=".length()));
+                    } else {
+                        throw new IllegalArgumentException("unknown argument: " + arg);
+                    }
+                }
+            }
+        }
+        return config;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.muxgate.gateway;
+
+import dev.muxgate.httpcore.config.ConfigException;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code muxgate [--config FILE]}: loads the configuration, starts the gateway, and stops it on
+ * SIGTERM or Ctrl-C. Bad configuration ends with one sentence on stderr and exit status 2.
+ */
+public final class Main {
+
+    static final int EXIT_CONFIG = 2;
+    static final int EXIT_START = 1;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Path configFile;
+        try {
+            configFile = CommandLine.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("muxgate: " + e.getMessage());
+            System.err.println(CommandLine.USAGE);
+            System.exit(EXIT_CONFIG);
+            return;
+        }
+        if (configFile == null) {
+            System.out.println(CommandLine.USAGE);
+            return;
+        }
+        GatewayConfig config;
+        try {
+            config = GatewayConfig.load(configFile);
+        } catch (ConfigException e) {
+            System.err.println("muxgate: bad configuration: " + e.getMessage());
+            System.exit(EXIT_CONFIG);
+            return;
+        }
+        Gateway gateway;
+        try {
+            gateway = Gateway.start(config);
+        } catch (Exception e) {
+            System.err.println("muxgate: could not start: " + describe(e));
+            System.exit(EXIT_START);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("muxgate: stopping");
+            gateway.close();
+            stopped.countDown();
+        }, "muxgate-shutdown"));
+        for (String line : gateway.startupReport()) {
+            System.out.println("muxgate: " + line);
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        if (e instanceof java.net.BindException || message != null && message.contains("Address already in use")) {
+            return "address already in use (" + message + "); is another muxgate running?";
+        }
+        return message != null ? message : e.getClass().getSimpleName();
+    }
+}

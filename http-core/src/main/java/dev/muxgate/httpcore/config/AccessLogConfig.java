@@ -1,0 +1,61 @@
+package dev.muxgate.httpcore.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where and how the access log is written.
+ *
+ * @param enabled        false writes no access log at all
+ * @param path           the live file; rotated files sit beside it
+ * @param format         the format string, ATS-style fields such as {@code %<chi>}
+ * @param rotateBytes    rotate when the live file would grow past this size (0: never by size)
+ * @param rotateInterval rotate when the live file is older than this (zero: never by time)
+ * @param keepFiles      rotated files kept; older ones are deleted (0: keep all)
+ * @param queueLines     lines buffered between the event loops and the writer thread
+ */
+public record AccessLogConfig(
+        boolean enabled,
+        Path path,
+        String format,
+        long rotateBytes,
+        Duration rotateInterval,
+        int keepFiles,
+        int queueLines) {
+
+    public static final String DEFAULT_FORMAT =
+            "%<cqtq> %<ttms> %<chi> %<pitag> %<piid> %<cqhm> %<cquc> %<pssc> %<psql> %<sssc> %<shn>";
+
+    public AccessLogConfig {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(rotateInterval, "rotateInterval");
+        if (path.toString().isEmpty()) {
+            throw new IllegalArgumentException("access log path must not be empty");
+        }
+        if (rotateBytes < 0) {
+            throw new IllegalArgumentException("rotate-size must not be negative");
+        }
+        if (rotateInterval.isNegative()) {
+            throw new IllegalArgumentException("rotate-interval must not be negative");
+        }
+        if (keepFiles < 0) {
+            throw new IllegalArgumentException("keep must not be negative");
+        }
+        if (queueLines <= 0) {
+            throw new IllegalArgumentException("queue-lines must be positive");
+        }
+    }
+
+    public static AccessLogConfig defaults() {
+        return new AccessLogConfig(
+                true,
+                Path.of("var/log/access.log"),
+                DEFAULT_FORMAT,
+                100L * 1024 * 1024,
+                Duration.ofDays(1),
+                10,
+                65536);
+    }
+}

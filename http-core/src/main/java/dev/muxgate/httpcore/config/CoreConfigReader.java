@@ -1,0 +1,184 @@
+package dev.muxgate.httpcore.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the proxy core's part of the configuration file ({@code listeners}, {@code limits},
+ * {@code origins}, {@code remap}, {@code logs.access}) into a {@link CoreConfig}. Absent keys take
+ * the records' defaults. Unknown keys are refused inside these sections, but not at the top level:
+ * the gateway owns the root and checks it against {@link #TOP_LEVEL_KEYS} plus its own keys.
+ */
+public final class CoreConfigReader {
+
+    /** The top-level keys the core reads; the gateway adds its own before rejecting unknown ones. */
+    public static final Set<String> TOP_LEVEL_KEYS = Set.of("listeners", "limits", "origins", "remap", "logs");
+
+    static final Set<String> LISTENERS_KEYS = Set.of("http");
+    static final Set<String> HTTP_LISTENER_KEYS = Set.of("enabled", "host", "port");
+    static final Set<String> LIMITS_KEYS = Set.of(
+            "request-line-bytes", "header-bytes", "header-count", "request-body-bytes",
+            "header-timeout", "body-timeout", "idle-timeout", "pipelined-requests");
+    static final Set<String> ORIGINS_KEYS = Set.of(
+            "connect-timeout", "response-timeout", "max-connections-per-origin", "idle-timeout", "max-waiters");
+    static final Set<String> REMAP_RULE_KEYS = Set.of("host", "path", "to");
+    /** {@code session} belongs to the gateway; it is allowed here and left alone. */
+    static final Set<String> LOGS_KEYS = Set.of("access", "session");
+    static final Set<String> ACCESS_LOG_KEYS = Set.of(
+            "enabled", "path", "format", "rotate-size", "rotate-interval", "keep", "queue-lines");
+
+    private CoreConfigReader() {
+    }
+
+    public static CoreConfig read(ConfigSection root) {
+        ConfigSection listeners = root.optionalSection("listeners");
+        listeners.rejectUnknownKeys(LISTENERS_KEYS);
+        ConfigSection logs = root.optionalSection("logs");
+        logs.rejectUnknownKeys(LOGS_KEYS);
+        return new CoreConfig(
+                listener(listeners.optionalSection("http")),
+                limits(root.optionalSection("limits")),
+                origins(root.optionalSection("origins")),
+                remap(root),
+                accessLog(logs.optionalSection("access")));
+    }
+
+    private static ListenerConfig listener(ConfigSection http) {
+        http.rejectUnknownKeys(HTTP_LISTENER_KEYS);
+        ListenerConfig d = ListenerConfig.defaults();
+        boolean enabled = http.bool("enabled", d.enabled());
+        String host = http.string("host", d.host());
+        int port = http.integer("port", d.port());
+        return construct(http, HTTP_LISTENER_KEYS, () -> new ListenerConfig(enabled, host, port));
+    }
+
+    private static LimitsConfig limits(ConfigSection limits) {
+        limits.rejectUnknownKeys(LIMITS_KEYS);
+        LimitsConfig d = LimitsConfig.defaults();
+        int requestLineBytes = (int) limits.size("request-line-bytes", d.requestLineBytes(), Integer.MAX_VALUE);
+        int headerBytes = (int) limits.size("header-bytes", d.headerBytes(), Integer.MAX_VALUE);
+        int headerCount = limits.integer("header-count", d.headerCount());
+        long requestBodyBytes = limits.size("request-body-bytes", d.requestBodyBytes());
+        Duration headerTimeout = limits.duration("header-timeout", d.headerTimeout());
+        Duration bodyTimeout = limits.duration("body-timeout", d.bodyTimeout());
+        Duration idleTimeout = limits.duration("idle-timeout", d.idleTimeout());
+        int pipelinedRequests = limits.integer("pipelined-requests", d.pipelinedRequests());
+        return construct(limits, LIMITS_KEYS, () -> new LimitsConfig(
+                requestLineBytes, headerBytes, headerCount, requestBodyBytes,
+                headerTimeout, bodyTimeout, idleTimeout, pipelinedRequests));
+    }
+
+    private static OriginPoolConfig origins(ConfigSection origins) {
+        origins.rejectUnknownKeys(ORIGINS_KEYS);
+        OriginPoolConfig d = OriginPoolConfig.defaults();
+        Duration connectTimeout = origins.duration("connect-timeout", d.connectTimeout());
+        Duration responseTimeout = origins.duration("response-timeout", d.responseTimeout());
+        int maxConnections = origins.integer("max-connections-per-origin", d.maxConnectionsPerOrigin());
+        Duration idleTimeout = origins.duration("idle-timeout", d.idleTimeout());
+        int maxWaiters = origins.integer("max-waiters", d.maxWaiters());
+        return construct(origins, ORIGINS_KEYS, () -> new OriginPoolConfig(
+                connectTimeout, responseTimeout, maxConnections, idleTimeout, maxWaiters));
+    }
+
+    /** Absent: the demo catch-all rule; {@code remap: []}: no rules, so every request is answered 404. */
+    private static List<RemapRule> remap(ConfigSection root) {
+        if (!root.has("remap")) {
+            return CoreConfig.defaults().remap();
+        }
+        List<RemapRule> rules = new ArrayList<>();
+        for (ConfigSection rule : root.list("remap")) {
+            rule.rejectUnknownKeys(REMAP_RULE_KEYS);
+            String host = rule.string("host", RemapRule.ANY_HOST);
+            String pathPrefix = rule.string("path", "/");
+            URI target = uri(rule, "to");
+            // The record says "target" where the file says "to".
+            rules.add(construct(rule, Map.of("host", "host", "path", "path", "target", "to"),
+                    () -> new RemapRule(host, pathPrefix, target)));
+        }
+        return rules;
+    }
+
+    private static AccessLogConfig accessLog(ConfigSection access) {
+        access.rejectUnknownKeys(ACCESS_LOG_KEYS);
+        AccessLogConfig d = AccessLogConfig.defaults();
+        boolean enabled = access.bool("enabled", d.enabled());
+        Path path = path(access, "path", d.path());
+        String format = access.string("format", d.format());
+        long rotateBytes = access.size("rotate-size", d.rotateBytes());
+        Duration rotateInterval = access.duration("rotate-interval", d.rotateInterval());
+        int keepFiles = access.integer("keep", d.keepFiles());
+        int queueLines = access.integer("queue-lines", d.queueLines());
+        return construct(access, ACCESS_LOG_KEYS, () -> new AccessLogConfig(
+                enabled, path, format, rotateBytes, rotateInterval, keepFiles, queueLines));
+    }
+
+    private static URI uri(ConfigSection section, String key) {
+        String text = section.string(key);
+        try {
+            return new URI(text);
+        } catch (URISyntaxException e) {
+            throw section.error(key, "not a URI (" + e.getReason() + " at index " + e.getIndex()
+                    + "); expected http://host[:port][/path] or internal:demo, got \"" + text + "\"");
+        }
+    }
+
+    /** A path as written; a relative one stays relative and is resolved by whoever opens it. */
+    private static Path path(ConfigSection section, String key, Path defaultValue) {
+        if (!section.has(key)) {
+            return defaultValue;
+        }
+        String text = section.string(key, null);
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw section.error(key, "not a file path: " + e.getReason());
+        }
+    }
+
+    private static <T> T construct(ConfigSection section, Set<String> keys, Supplier<T> constructor) {
+        return construct(section,
+                keys.stream().collect(Collectors.toMap(Function.identity(), Function.identity())),
+                constructor);
+    }
+
+    /**
+     * Builds a record, turning its IllegalArgumentException into a ConfigException. The records
+     * validate (so the rules live in one place) and name the offending setting in their message;
+     * {@code keyByWord} maps that name to the key in the file, so the error points at its line.
+     */
+    private static <T> T construct(ConfigSection section, Map<String, String> keyByWord, Supplier<T> constructor) {
+        try {
+            return constructor.get();
+        } catch (IllegalArgumentException e) {
+            String message = String.valueOf(e.getMessage());
+            String key = firstNamedKey(message, keyByWord);
+            throw key == null ? section.error(message) : section.error(key, message);
+        }
+    }
+
+    private static String firstNamedKey(String message, Map<String, String> keyByWord) {
+        String key = null;
+        int earliest = Integer.MAX_VALUE;
+        for (Map.Entry<String, String> candidate : keyByWord.entrySet()) {
+            Matcher matcher = Pattern.compile("(?<![\\w-])" + Pattern.quote(candidate.getKey()) + "(?![\\w-])")
+                    .matcher(message);
+            if (matcher.find() && matcher.start() < earliest) {
+                earliest = matcher.start();
+                key = candidate.getValue();
+            }
+        }
+        return key;
+    }
+}

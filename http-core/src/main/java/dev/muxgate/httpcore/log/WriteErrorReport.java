@@ -1,0 +1,68 @@
+package dev.muxgate.httpcore.log;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counts the access log's write failures and tells the operator about them on stderr, at most
+ * once a minute so that a full disk does not also flood the console. Used on the writer thread
+ * only; the count may be read from anywhere.
+ */
+final class WriteErrorReport {
+
+    static final Duration INTERVAL = Duration.ofMinutes(1);
+
+    private final Path path;
+    private final Clock clock;
+    private final PrintStream err;
+    private final AtomicLong errors = new AtomicLong();
+    private Instant lastReport;
+    private long unreported;
+    private boolean failing;
+
+    WriteErrorReport(Path path, Clock clock, PrintStream err) {
+        this.path = path;
+        this.clock = clock;
+        this.err = err;
+    }
+
+    /** Counts one failure; reports it unless another was reported less than a minute ago. */
+    void failed(String action, Exception cause) {
+        errors.incrementAndGet();
+        failing = true;
+        Instant now = clock.instant();
+        if (lastReport != null && now.isBefore(lastReport.plus(INTERVAL))) {
+            unreported++;
+            return;
+        }
+        String message = cause.getMessage();
+        err.println("muxgate: access log " + path + ": cannot " + action + " ("
+                + cause.getClass().getSimpleName() + (message == null ? "" : ": " + message) + ")"
+                + (unreported > 0 ? "; " + unreported + " more failures since the last report" : "")
+                + "; write errors so far: " + errors.get() + "; will keep trying");
+        lastReport = now;
+        unreported = 0;
+    }
+
+    /** Counts a line discarded because the file is known to be unusable right now. */
+    void discarded() {
+        errors.incrementAndGet();
+        unreported++;
+    }
+
+    /** Notes that writing works again, so the operator knows the reports have ended. */
+    void succeeded() {
+        if (failing) {
+            failing = false;
+            err.println("muxgate: access log " + path + ": writing again (write errors so far: " + errors.get() + ")");
+        }
+    }
+
+    long errors() {
+        return errors.get();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.muxgate.httpcore.origin;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The built-in demo origin behind {@code internal:demo}: a small page, an echo of the request, a
+ * body of any requested size, a chosen status and a delayed answer. Enough to try the gateway and
+ * to test it without a second process. One instance per core; {@link #close()} frees its buffer.
+ */
+public final class DemoOrigin implements AutoCloseable {
+
+    /** Largest body {@code /bytes/N} serves: big enough for any download test, not unbounded. */
+    public static final long MAX_BYTES = 64L * 1024 * 1024 * 1024;
+    /** Longest {@code /delay/MS}. */
+    public static final long MAX_DELAY_MILLIS = 120_000;
+
+    static final int CHUNK = 16 * 1024;
+
+    private final ByteBuf filler;
+
+    public DemoOrigin() {
+        byte[] bytes = new byte[CHUNK];
+        Arrays.fill(bytes, (byte) 'x');
+        for (int i = 63; i < CHUNK; i += 64) {
+            bytes[i] = '\n';
+        }
+        filler = Unpooled.unreleasableBuffer(Unpooled.directBuffer(CHUNK).writeBytes(bytes).asReadOnly());
+    }
+
+    ChannelHandler newHandler() {
+        return new DemoOriginHandler(this);
+    }
+
+    /** A read-only view of {@code length} filler bytes; sharing it costs nothing. */
+    ByteBuf filler(int length) {
+        return filler.retainedSlice(0, length);
+    }
+
+    static ByteBuf text(String s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        // The filler is unreleasable by design (shared by every response); nothing else is held.
+    }
+}

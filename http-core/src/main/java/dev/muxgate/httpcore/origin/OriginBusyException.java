@@ -1,0 +1,12 @@
+package dev.muxgate.httpcore.origin;
+
+/** Every connection to an origin is busy and too many requests already wait for one (503). */
+public final class OriginBusyException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    public OriginBusyException(OriginKey origin, int waiting) {
+        super("origin " + origin + " is at its connection limit with " + waiting + " requests waiting", null,
+                false, false);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.muxgate.httpcore.origin;
+
+import io.netty.channel.Channel;
+
+/**
+ * One connection to an origin, owned by its pool and lent to one transaction at a time. The
+ * borrower writes requests on {@link #channel()} and hears back through its {@link OriginListener}.
+ */
+public final class OriginConnection {
+
+    private final Channel channel;
+    private final OriginPool pool;
+    private OriginListener listener;
+    private int uses;
+    private long idleSinceNanos;
+    private State state = State.BUSY;
+
+    enum State { IDLE, BUSY, CLOSED }
+
+    OriginConnection(Channel channel, OriginPool pool) {
+        this.channel = channel;
+        this.pool = pool;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public OriginKey origin() {
+        return pool.origin();
+    }
+
+    /** True when this connection served an earlier request (it may have gone stale meanwhile). */
+    public boolean reused() {
+        return uses > 1;
+    }
+
+    /** Gives the connection back: kept for the next request if {@code reusable}, else closed. */
+    public void release(boolean reusable) {
+        listener = null;
+        pool.release(this, reusable);
+    }
+
+    OriginListener listener() {
+        return listener;
+    }
+
+    /** Makes {@code newListener} the one that hears this connection's responses. */
+    public void lendTo(OriginListener newListener) {
+        listener = newListener;
+        uses++;
+    }
+
+    State state() {
+        return state;
+    }
+
+    void state(State newState) {
+        state = newState;
+    }
+
+    long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    void idleSince(long nanos) {
+        idleSinceNanos = nanos;
+    }
+}

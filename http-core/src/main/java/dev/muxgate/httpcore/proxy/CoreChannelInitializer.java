@@ -1,0 +1,39 @@
+package dev.muxgate.httpcore.proxy;
+
+import dev.muxgate.httpcore.config.LimitsConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.util.function.Consumer;
+
+/**
+ * The pipeline of every client connection of the core: the same for a TCP connection accepted on
+ * the core's listener and for the core side of a plugin connection. One code path for both.
+ */
+final class CoreChannelInitializer implements Consumer<Channel> {
+
+    /** Body pieces handed on at most this large, so one piece never pins much memory. */
+    static final int MAX_CHUNK = 64 * 1024;
+
+    private final CoreContext core;
+
+    CoreChannelInitializer(CoreContext core) {
+        this.core = core;
+    }
+
+    @Override
+    public void accept(Channel ch) {
+        LimitsConfig limits = core.config.limits();
+        ClientConnectionHandler handler = new ClientConnectionHandler(core);
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.requestLineBytes())
+                .setMaxHeaderSize(limits.headerBytes())
+                .setMaxChunkSize(MAX_CHUNK)
+                .setStrictLineParsing(true);
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("bytes", new ClientBytesObserver(handler));
+        p.addLast("http", new HttpServerCodec(decoder, limits.pipelinedRequests() + 1));
+        p.addLast("proxy", handler);
+    }
+}

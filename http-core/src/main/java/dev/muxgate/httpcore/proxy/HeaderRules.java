@@ -1,0 +1,113 @@
+package dev.muxgate.httpcore.proxy;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.List;
+
+/**
+ * The HTTP/1.1 header rules the proxy applies in both directions: which fields are hop-by-hop
+ * (RFC 9110 7.6.1), which methods may be retried, what a valid Host looks like.
+ */
+final class HeaderRules {
+
+    private static final List<CharSequence> HOP_BY_HOP = List.of(
+            HttpHeaderNames.CONNECTION,
+            HttpHeaderNames.KEEP_ALIVE,
+            HttpHeaderNames.PROXY_CONNECTION,
+            HttpHeaderNames.TE,
+            HttpHeaderNames.TRANSFER_ENCODING,
+            HttpHeaderNames.UPGRADE,
+            HttpHeaderNames.PROXY_AUTHENTICATE,
+            HttpHeaderNames.PROXY_AUTHORIZATION);
+
+    private HeaderRules() {
+    }
+
+    /** Removes hop-by-hop fields, including every field the Connection header names. */
+    static void removeHopByHop(HttpHeaders headers) {
+        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : connection.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty()) {
+                    headers.remove(name);
+                }
+            }
+        }
+        for (CharSequence name : HOP_BY_HOP) {
+            headers.remove(name);
+        }
+    }
+
+    /** Safe to send twice (RFC 9110 9.2.2). */
+    static boolean isIdempotent(HttpMethod method) {
+        return method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)
+                || method.equals(HttpMethod.OPTIONS) || method.equals(HttpMethod.TRACE)
+                || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.DELETE);
+    }
+
+    /**
+     * A Host value as RFC 9110 7.2 allows it: reg-name or IPv4 or [IPv6], optional port. Anything
+     * else (userinfo, path characters, spaces) could steer remap differently from the origin.
+     */
+    static boolean isValidHost(String host) {
+        int n = host.length();
+        if (n == 0 || n > 255) {
+            return false;
+        }
+        int i = 0;
+        if (host.charAt(0) == '[') {
+            int close = host.indexOf(']');
+            if (close < 0) {
+                return false;
+            }
+            for (int j = 1; j < close; j++) {
+                char c = host.charAt(j);
+                if (!(isHexDigit(c) || c == ':' || c == '.')) {
+                    return false;
+                }
+            }
+            i = close + 1;
+        } else {
+            for (; i < n && host.charAt(i) != ':'; i++) {
+                char c = host.charAt(i);
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                        || c == '-' || c == '.' || c == '_')) {
+                    return false;
+                }
+            }
+            if (i == 0) {
+                return false;
+            }
+        }
+        if (i == n) {
+            return true;
+        }
+        if (host.charAt(i) != ':' || i + 1 == n || n - i - 1 > 5) {
+            return false;
+        }
+        for (int j = i + 1; j < n; j++) {
+            char c = host.charAt(j);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return Integer.parseInt(host.substring(i + 1)) <= 65535;
+    }
+
+    /** The host part of a valid Host value, lower case, without port or IPv6 brackets. */
+    static String hostName(String host) {
+        String name;
+        if (host.charAt(0) == '[') {
+            name = host.substring(1, host.indexOf(']'));
+        } else {
+            int colon = host.indexOf(':');
+            name = colon < 0 ? host : host.substring(0, colon);
+        }
+        return name.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static boolean isHexDigit(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    }
+}

@@ -1,0 +1,609 @@
+package dev.muxgate.httpcore.proxy;
+
+import dev.muxgate.httpcore.log.TransactionRecord;
+import dev.muxgate.httpcore.log.TransactionRecord.Result;
+import dev.muxgate.httpcore.origin.OriginBusyException;
+import dev.muxgate.httpcore.origin.OriginConnection;
+import dev.muxgate.httpcore.origin.OriginKey;
+import dev.muxgate.httpcore.origin.OriginListener;
+import dev.muxgate.httpcore.origin.RemapTarget;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request and its response, from the decoded request head to the last byte back to the
+ * client: checks, remap, an origin connection from the pool, the request body streamed out, the
+ * response streamed back, each paced by the other side's writability, and one access-log line.
+ * Lives on the client connection's event loop; so do its origin connections.
+ */
+final class ProxyTransaction implements OriginListener {
+
+    private final ClientConnectionHandler connection;
+    private final ChannelHandlerContext ctx;
+    private final CoreContext core;
+    private final HttpRequest request;
+    private final TransactionRecord record;
+    private final boolean clientKeepAlive;
+    private final boolean headRequest;
+
+    private HttpRequest originRequest;
+    private RemapTarget target;
+    private OriginConnection origin;
+    private Future<OriginConnection> acquiring;
+    private int attempts;
+    private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(2);
+
+    private long requestBodyBytes;
+    private boolean requestComplete;
+    private boolean sentBodyToOrigin;
+    private boolean expectContinue;
+    private boolean responseStarted;
+    private boolean responseComplete;
+    private boolean responseChunkedToClient;
+    private boolean closeAfter;
+    private boolean originKeepAlive;
+    private boolean informational;
+    private boolean forwardedInformational;
+    private boolean done;
+
+    private long originActivityNanos;
+    private ScheduledFuture<?> originTimer;
+
+    ProxyTransaction(ClientConnectionHandler connection, ChannelHandlerContext ctx, CoreContext core,
+                     HttpRequest request, TransactionRecord record) {
+        this.connection = connection;
+        this.ctx = ctx;
+        this.core = core;
+        this.request = request;
+        this.record = record;
+        this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        this.headRequest = HttpMethod.HEAD.equals(request.method());
+        this.closeAfter = !clientKeepAlive;
+    }
+
+    boolean requestComplete() {
+        return requestComplete;
+    }
+
+    boolean responseStarted() {
+        return responseStarted;
+    }
+
+    boolean isDone() {
+        return done;
+    }
+
+    /** Checks and routes the request head; the body follows through {@link #onRequestContent}. */
+    void start() {
+        RequestCheck.Checked checked;
+        try {
+            checked = core.requestCheck.check(request);
+        } catch (ProxyException e) {
+            requestComplete = request.decoderResult().isFailure();
+            respondLocally(e.status(), e.result(), e.getMessage(), true);
+            return;
+        }
+        record.url(scheme() + "://" + (checked.hostHeader().isEmpty() ? "-" : checked.hostHeader())
+                + checked.originForm());
+        boolean hasBody = checked.chunked() || checked.contentLength() > 0;
+        if (!hasBody) {
+            // The decoder still sends the LastHttpContent; until then the request is not complete.
+        }
+
+        var transparent = connection.transparentOrigin();
+        if (transparent != null) {
+            target = new RemapTarget(OriginKey.of(transparent.getHostString(), transparent.getPort()),
+                    checked.originForm(), null);
+        } else {
+            target = core.remapper.map(checked.hostName(), checked.originForm());
+        }
+        if (target == null) {
+            respondLocally(HttpResponseStatus.NOT_FOUND, Result.ERR_NO_REMAP,
+                    "no remap rule matches " + checked.hostName() + checked.originForm(), hasBody);
+            return;
+        }
+        record.serverHost(target.origin().toString());
+        originRequest = buildOriginRequest(checked);
+        expectContinue = HttpUtil.is100ContinueExpected(request) && hasBody;
+        acquireOrigin();
+    }
+
+    private String scheme() {
+        return connection.secure() ? "https" : "http";
+    }
+
+    private HttpRequest buildOriginRequest(RequestCheck.Checked checked) {
+        HttpHeaders headers = request.headers().copy();
+        HeaderRules.removeHopByHop(headers);
+        headers.remove(HttpHeaderNames.EXPECT);
+        headers.remove(HttpHeaderNames.HOST);
+        headers.set(HttpHeaderNames.HOST, target.origin().hostHeader());
+        String clientIp = record.clientIp();
+        if (clientIp != null) {
+            String xff = headers.get("x-forwarded-for");
+            headers.set("x-forwarded-for", xff == null ? clientIp : xff + ", " + clientIp);
+            String forwardedFor = clientIp.indexOf(':') >= 0 ? "\"[" + clientIp + "]\"" : clientIp;
+            String forwarded = "for=" + forwardedFor + ";proto=" + scheme()
+                    + (checked.hostHeader().isEmpty() ? "" : ";host=\"" + checked.hostHeader() + '"');
+            String prior = headers.get("forwarded");
+            headers.set("forwarded", prior == null ? forwarded : prior + ", " + forwarded);
+        }
+        if (!checked.hostHeader().isEmpty()) {
+            headers.set("x-forwarded-host", checked.hostHeader());
+        }
+        headers.set("x-forwarded-proto", scheme());
+        headers.add(HttpHeaderNames.VIA, viaValue(request.protocolVersion()));
+        if (checked.chunked()) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target.uri(), headers);
+    }
+
+    private static String viaValue(HttpVersion version) {
+        return version.minorVersion() == 0 ? "1.0 " + CoreContext.VIA_NAME : "1.1 " + CoreContext.VIA_NAME;
+    }
+
+    private void acquireOrigin() {
+        attempts++;
+        connection.pause(ClientConnectionHandler.PAUSE_AWAITING_ORIGIN);
+        Future<OriginConnection> f = core.origins.pool(ctx.channel().eventLoop(), target.origin()).acquire();
+        acquiring = f;
+        if (f.isDone()) {
+            onAcquired(f);
+        } else {
+            f.addListener(this::onAcquired);
+        }
+    }
+
+    private void onAcquired(Future<? super OriginConnection> f) {
+        boolean wanted = acquiring == f;
+        if (wanted) {
+            acquiring = null;
+        }
+        if (!f.isSuccess()) {
+            if (wanted && !done) {
+                failBeforeResponse(f.cause(), true);
+            }
+            return;
+        }
+        OriginConnection conn = (OriginConnection) f.getNow();
+        if (!wanted || done) {
+            // Lent after this transaction ended: untouched, so fit for the next borrower.
+            conn.release(true);
+            return;
+        }
+        origin = conn;
+        conn.lendTo(this);
+        Channel out = conn.channel();
+        out.config().setAutoRead(ctx.channel().isWritable());
+        out.write(originRequest, out.voidPromise());
+        for (HttpContent piece; (piece = pendingBody.poll()) != null; ) {
+            sentBodyToOrigin |= piece.content().isReadable();
+            out.write(piece, out.voidPromise());
+        }
+        out.flush();
+        if (expectContinue && !requestComplete) {
+            expectContinue = false;
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE),
+                    ctx.voidPromise());
+        }
+        startOriginTimer();
+        connection.resume(ClientConnectionHandler.PAUSE_AWAITING_ORIGIN);
+        if (!out.isWritable()) {
+            connection.pause(ClientConnectionHandler.PAUSE_ORIGIN_UNWRITABLE);
+        }
+    }
+
+    /** A piece of the request body from the client; this transaction owns it. */
+    void onRequestContent(HttpContent content) {
+        if (done || requestComplete) {
+            content.release();
+            return;
+        }
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            requestComplete = true;
+            closeAfter = true;
+            if (!responseStarted) {
+                respondLocally(HttpResponseStatus.BAD_REQUEST, Result.ERR_INVALID_REQ, "malformed request body", true);
+            } else {
+                abort(Result.ERR_INVALID_REQ);
+            }
+            return;
+        }
+        requestBodyBytes += content.content().readableBytes();
+        record.requestBodyBytes(requestBodyBytes);
+        if (requestBodyBytes > core.config.limits().requestBodyBytes()) {
+            content.release();
+            requestComplete = true;
+            if (!responseStarted) {
+                respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Result.ERR_INVALID_REQ,
+                        "request body larger than " + core.config.limits().requestBodyBytes() + " bytes", true);
+            } else {
+                abort(Result.ERR_INVALID_REQ);
+            }
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        if (last) {
+            requestComplete = true;
+        }
+        if (origin == null) {
+            if (target == null) {
+                content.release();
+            } else {
+                pendingBody.add(content);
+            }
+        } else {
+            Channel out = origin.channel();
+            sentBodyToOrigin |= content.content().isReadable();
+            out.write(content, out.voidPromise());
+            connection.originNeedsFlush(out);
+            if (!out.isWritable()) {
+                connection.pause(ClientConnectionHandler.PAUSE_ORIGIN_UNWRITABLE);
+            }
+        }
+        if (last && responseComplete) {
+            finish();
+        }
+    }
+
+    @Override
+    public void onOriginMessage(HttpObject message) {
+        if (done) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        originActivityNanos = System.nanoTime();
+        if (message instanceof HttpResponse response) {
+            if (response.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(message);
+                originFailed(Result.ERR_ORIGIN_ERROR, "origin sent a malformed response");
+                return;
+            }
+            onResponseHead(response);
+        }
+        if (message instanceof HttpContent content) {
+            onResponseContent(content);
+        }
+    }
+
+    private void onResponseHead(HttpResponse response) {
+        int code = response.status().code();
+        if (code >= 100 && code < 200) {
+            if (code == 101) {
+                originFailed(Result.ERR_ORIGIN_ERROR, "origin switched protocols, which is not proxied here");
+                return;
+            }
+            informational = true;
+            forwardedInformational = code != 100;
+            if (forwardedInformational) {
+                ctx.write(response, ctx.voidPromise());
+            } else {
+                ReferenceCountUtil.release(response);
+            }
+            return;
+        }
+        record.serverStatus(code);
+        record.proxyStatus(code);
+        originKeepAlive = HttpUtil.isKeepAlive(response);
+        HttpHeaders headers = response.headers();
+        boolean originChunked = HttpUtil.isTransferEncodingChunked(response);
+        boolean hasLength = headers.contains(HttpHeaderNames.CONTENT_LENGTH);
+        HeaderRules.removeHopByHop(headers);
+        headers.add(HttpHeaderNames.VIA, viaValue(response.protocolVersion()));
+        boolean bodyless = headRequest || code == 204 || code == 304;
+        boolean http10Client = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        if (!bodyless && !hasLength) {
+            if (http10Client) {
+                closeAfter = true;
+            } else {
+                responseChunkedToClient = true;
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+        } else if (originChunked && bodyless && headRequest) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        if (!requestComplete) {
+            // The origin answers before the body is in: what remains of it cannot be framed for the
+            // next request, so this connection ends with this response.
+            closeAfter = true;
+        }
+        if (closeAfter) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10Client) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        responseStarted = true;
+        ctx.write(response, ctx.voidPromise());
+    }
+
+    private void onResponseContent(HttpContent content) {
+        if (informational) {
+            if (content instanceof LastHttpContent) {
+                informational = false;
+                if (forwardedInformational) {
+                    // The end of a forwarded 1xx: the client side's encoder expects it too.
+                    ctx.write(content, ctx.voidPromise());
+                    return;
+                }
+            }
+            content.release();
+            return;
+        }
+        if (!responseStarted) {
+            content.release();
+            return;
+        }
+        int bytes = content.content().readableBytes();
+        record.proxyBodyBytes(record.proxyBodyBytes() + bytes);
+        if (content instanceof LastHttpContent) {
+            responseComplete = true;
+            stopOriginTimer();
+            if (!requestComplete) {
+                closeAfter = true;
+            }
+            if (closeAfter) {
+                ctx.writeAndFlush(content).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                // Flushed here: once finish() gives the origin connection back, its read-complete
+                // no longer reaches this transaction.
+                ctx.writeAndFlush(content, ctx.voidPromise());
+            }
+            finish();
+            return;
+        }
+        ctx.write(content, ctx.voidPromise());
+        if (!ctx.channel().isWritable()) {
+            origin.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void onOriginReadComplete() {
+        ctx.flush();
+    }
+
+    @Override
+    public void onOriginWritabilityChanged(boolean writable) {
+        if (writable) {
+            connection.resume(ClientConnectionHandler.PAUSE_ORIGIN_UNWRITABLE);
+        } else if (!requestComplete) {
+            connection.pause(ClientConnectionHandler.PAUSE_ORIGIN_UNWRITABLE);
+        }
+    }
+
+    @Override
+    public void onOriginClosed(Throwable cause) {
+        if (done) {
+            return;
+        }
+        if (responseComplete) {
+            return;
+        }
+        if (!responseStarted) {
+            failBeforeResponse(cause == null ? new ConnectException("origin closed the connection") : cause, false);
+        } else {
+            // Part of the body is out: close the client connection short so the truncation shows,
+            // never a clean end (no last chunk, no completed length).
+            originFailed(Result.ERR_ORIGIN_ERROR, "origin closed mid-response");
+        }
+    }
+
+    /** The client's connection can take more (or no more) of the response. */
+    void onClientWritabilityChanged(boolean writable) {
+        if (origin != null && !done) {
+            origin.channel().config().setAutoRead(writable);
+        }
+    }
+
+    private void failBeforeResponse(Throwable cause, boolean connectPhase) {
+        OriginConnection failed = origin;
+        if (failed != null) {
+            origin = null;
+            failed.release(false);
+        }
+        stopOriginTimer();
+        boolean retryable = !connectPhase && failed != null && failed.reused() && attempts == 1
+                && HeaderRules.isIdempotent(request.method()) && !sentBodyToOrigin && !responseStarted;
+        if (retryable) {
+            // A pooled connection the origin had already closed: the request never reached it, so a
+            // fresh connection may carry it (idempotent methods with no body sent only).
+            acquireOrigin();
+            return;
+        }
+        if (cause instanceof OriginBusyException) {
+            respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, Result.ERR_ORIGIN_BUSY, cause.getMessage(),
+                    !requestComplete);
+        } else if (cause instanceof ConnectTimeoutException) {
+            respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT, Result.ERR_CONNECT_FAIL,
+                    "origin " + target.origin() + " did not accept a connection in time", !requestComplete);
+        } else if (connectPhase) {
+            respondLocally(HttpResponseStatus.BAD_GATEWAY, Result.ERR_CONNECT_FAIL,
+                    "origin " + target.origin() + " refused the connection", !requestComplete);
+        } else {
+            respondLocally(HttpResponseStatus.BAD_GATEWAY, Result.ERR_ORIGIN_ERROR,
+                    "origin " + target.origin() + " closed the connection without a response", !requestComplete);
+        }
+    }
+
+    private void originFailed(Result result, String why) {
+        if (!responseStarted) {
+            OriginConnection failed = origin;
+            origin = null;
+            if (failed != null) {
+                failed.release(false);
+            }
+            stopOriginTimer();
+            respondLocally(HttpResponseStatus.BAD_GATEWAY, result, why, !requestComplete);
+        } else {
+            abort(result);
+        }
+    }
+
+    private void startOriginTimer() {
+        originActivityNanos = System.nanoTime();
+        scheduleOriginTimer(core.config.origins().responseTimeout().toNanos());
+    }
+
+    private void scheduleOriginTimer(long delayNanos) {
+        originTimer = ctx.executor().schedule(this::checkOriginTimer, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void checkOriginTimer() {
+        originTimer = null;
+        if (done || responseComplete) {
+            return;
+        }
+        long timeout = core.config.origins().responseTimeout().toNanos();
+        long idle = System.nanoTime() - originActivityNanos;
+        if (idle < timeout || !origin.channel().config().isAutoRead() && responseStarted) {
+            // Still within time, or the origin waits on a slow client (then the client's pace rules).
+            scheduleOriginTimer(Math.max(timeout - idle, TimeUnit.MILLISECONDS.toNanos(10)));
+            return;
+        }
+        if (!responseStarted) {
+            OriginConnection slow = origin;
+            origin = null;
+            slow.release(false);
+            respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT, Result.ERR_READ_TIMEOUT,
+                    "origin " + target.origin() + " did not answer in time", !requestComplete);
+        } else {
+            abort(Result.ERR_READ_TIMEOUT);
+        }
+    }
+
+    private void stopOriginTimer() {
+        if (originTimer != null) {
+            originTimer.cancel(false);
+            originTimer = null;
+        }
+    }
+
+    /**
+     * Answers from the proxy itself with a short text body. {@code mustClose} when the rest of the
+     * request cannot be read past (an unread body, a broken message).
+     */
+    void respondLocally(HttpResponseStatus status, Result result, String sentence, boolean mustClose) {
+        if (done) {
+            return;
+        }
+        if (responseStarted) {
+            abort(result);
+            return;
+        }
+        record.result(result);
+        record.proxyStatus(status.code());
+        if (mustClose || !requestComplete) {
+            closeAfter = true;
+        }
+        ByteBuf body = headRequest ? Unpooled.EMPTY_BUFFER
+                : Unpooled.copiedBuffer(status.code() + " " + status.reasonPhrase() + ": " + sentence + "\n",
+                StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        HttpUtil.setContentLength(response, headRequest ? 0 : body.readableBytes());
+        response.headers().set(HttpHeaderNames.VIA, "1.1 " + CoreContext.VIA_NAME);
+        record.proxyBodyBytes(body.readableBytes());
+        responseStarted = true;
+        responseComplete = true;
+        if (closeAfter) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            if (!clientKeepAlive || request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            ctx.writeAndFlush(response, ctx.voidPromise());
+        }
+        finish();
+    }
+
+    /** Ends the transaction without a complete response: the client connection closes. */
+    void abort(Result result) {
+        if (done) {
+            return;
+        }
+        if (record.result() == Result.TCP_MISS) {
+            record.result(result);
+        }
+        closeAfter = true;
+        if (origin != null) {
+            OriginConnection broken = origin;
+            origin = null;
+            broken.release(false);
+        }
+        ctx.channel().close();
+        finish();
+    }
+
+    /** The client went away: whatever is in flight to the origin is dropped with its connection. */
+    void onClientClosed() {
+        if (!done) {
+            abort(Result.ERR_CLIENT_ABORT);
+        }
+    }
+
+    /** The client sent nothing for too long while the body was due. */
+    void onBodyTimeout() {
+        if (done) {
+            return;
+        }
+        requestComplete = true;
+        if (!responseStarted) {
+            respondLocally(HttpResponseStatus.REQUEST_TIMEOUT, Result.ERR_CLIENT_READ_ERROR,
+                    "request body did not arrive in time", true);
+        } else {
+            abort(Result.ERR_CLIENT_READ_ERROR);
+        }
+    }
+
+    private void finish() {
+        if (done) {
+            return;
+        }
+        done = true;
+        stopOriginTimer();
+        for (HttpContent piece; (piece = pendingBody.poll()) != null; ) {
+            piece.release();
+        }
+        // A connection still being acquired is given straight back by onAcquired, which sees done.
+        if (origin != null) {
+            OriginConnection used = origin;
+            origin = null;
+            used.channel().config().setAutoRead(true);
+            used.release(responseComplete && requestComplete && originKeepAlive);
+        }
+        record.endNanos(System.nanoTime());
+        core.accessLog.log(record);
+        connection.onTransactionDone(this, closeAfter);
+    }
+}
