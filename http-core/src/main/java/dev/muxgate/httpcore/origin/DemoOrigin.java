@@ -28,14 +28,14 @@ public final class DemoOrigin implements AutoCloseable {
         for (int i = 63; i < CHUNK; i += 64) {
             bytes[i] = '\n';
         }
-        filler = Unpooled.unreleasableBuffer(Unpooled.directBuffer(CHUNK).writeBytes(bytes).asReadOnly());
+        filler = Unpooled.directBuffer(CHUNK).writeBytes(bytes);
     }
 
     ChannelHandler newHandler() {
         return new DemoOriginHandler(this);
     }
 
-    /** A read-only view of {@code length} filler bytes; sharing it costs nothing. */
+    /** A view of {@code length} filler bytes sharing one buffer; every view holds a reference. */
     ByteBuf filler(int length) {
         return filler.retainedSlice(0, length);
     }
@@ -46,6 +46,9 @@ public final class DemoOrigin implements AutoCloseable {
 
     @Override
     public void close() {
-        // The filler is unreleasable by design (shared by every response); nothing else is held.
+        // Views still in flight keep the memory alive until they are released in turn.
+        if (filler.refCnt() > 0) {
+            filler.release();
+        }
     }
 }

@@ -1,0 +1,98 @@
+package dev.muxgate.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code muxgate} process as an operator meets it: exit statuses and the messages they read. */
+@Timeout(60)
+class MainProcessTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void badConfigStopsStartWithFileLineAndKeyAndStatusTwo() throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "listeners:\n  http:\n    port: 8080\nlimits:\n  header-bytes: lots\n");
+        Result r = run("--config", bad.toString());
+        assertEquals(2, r.exit);
+        assertTrue(r.stderr.contains(bad + ":5: limits.header-bytes"), r.stderr);
+        assertFalse(r.stderr.contains("Exception"), "operators see a sentence, not a stack trace: " + r.stderr);
+    }
+
+    @Test
+    void unknownKeyIsNamedWithASuggestion() throws Exception {
+        Path bad = dir.resolve("typo.yaml");
+        Files.writeString(bad, "limits:\n  header-byte: 64k\n");
+        Result r = run("--config", bad.toString());
+        assertEquals(2, r.exit);
+        assertTrue(r.stderr.contains("header-byte"), r.stderr);
+        assertTrue(r.stderr.contains("header-bytes"), r.stderr);
+    }
+
+    @Test
+    void unknownFlagIsAUsageError() throws Exception {
+        Result r = run("--frobnicate");
+        assertEquals(2, r.exit);
+        assertTrue(r.stderr.contains("unknown argument: --frobnicate"), r.stderr);
+    }
+
+    @Test
+    void startsServesAndStopsOnSigterm() throws Exception {
+        Path conf = dir.resolve("ok.yaml");
+        Path log = dir.resolve("access.log");
+        Files.writeString(conf, "listeners:\n  http:\n    host: 127.0.0.1\n    port: 0\n"
+                + "logs:\n  access:\n    path: " + log + "\n");
+        Process p = start("--config", conf.toString());
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            List<String> lines = new ArrayList<>();
+            String line;
+            while ((line = out.readLine()) != null) {
+                lines.add(line);
+                if (line.equals("muxgate: ready")) {
+                    break;
+                }
+            }
+            assertTrue(lines.contains("muxgate: ready"), lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("muxgate: core HTTP listener on 127.0.0.1:")), lines.toString());
+            p.destroy();
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "gateway did not stop on SIGTERM");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    record Result(int exit, String stdout, String stderr) {
+    }
+
+    private static Process start(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).start();
+    }
+
+    private static Result run(String... args) throws Exception {
+        Process p = start(args);
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+}
