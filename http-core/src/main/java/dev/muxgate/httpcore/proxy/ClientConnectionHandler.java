@@ -88,7 +88,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             clientPort = client.getPort();
         }
         core.stats.openConnections.increment();
-        idleSinceNanos = System.nanoTime();
+        idleSinceNanos = ctx.executor().ticker().nanoTime();
         lastInboundNanos = idleSinceNanos;
         armTimer();
         ctx.fireChannelActive();
@@ -104,7 +104,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     /** Bytes arrived from the client, before decoding: the clock of the header and body time-outs. */
     void onInboundBytes() {
-        long now = System.nanoTime();
+        long now = ctx.executor().ticker().nanoTime();
         lastInboundNanos = now;
         if (current == null && !partialRequest && backlog.isEmpty()) {
             partialRequest = true;
@@ -170,7 +170,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private TransactionRecord newRecord() {
         TransactionRecord record = new TransactionRecord()
                 .startEpochMillis(System.currentTimeMillis())
-                .startNanos(System.nanoTime())
+                .startNanos(ctx.executor().ticker().nanoTime())
                 .clientIp(clientIp)
                 .clientPort(clientPort)
                 .connectionId(connectionId)
@@ -194,7 +194,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         current = null;
         core.stats.activeTransactions.decrement();
         served++;
-        idleSinceNanos = System.nanoTime();
+        idleSinceNanos = ctx.executor().ticker().nanoTime();
         pauses &= ~(PAUSE_AWAITING_ORIGIN | PAUSE_ORIGIN_UNWRITABLE);
         if (close) {
             discard = true;
@@ -225,7 +225,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             pauses &= ~reason;
             applyAutoRead();
             if (pauses == 0) {
-                lastInboundNanos = System.nanoTime();
+                lastInboundNanos = ctx.executor().ticker().nanoTime();
                 armTimer();
             }
         }
@@ -326,7 +326,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         cancelTimer();
         timerDeadline = deadline;
-        timer = ctx.executor().schedule(this::onTimer, Math.max(0, deadline - System.nanoTime()),
+        timer = ctx.executor().schedule(this::onTimer, Math.max(0, deadline - ctx.executor().ticker().nanoTime()),
                 TimeUnit.NANOSECONDS);
     }
 
@@ -346,7 +346,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         if (deadline == Long.MAX_VALUE) {
             return;
         }
-        if (System.nanoTime() < deadline) {
+        if (ctx.executor().ticker().nanoTime() < deadline) {
             armTimer();
             return;
         }
@@ -368,7 +368,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
                 .proxyStatus(HttpResponseStatus.REQUEST_TIMEOUT.code())
                 .result(TransactionRecord.Result.ERR_CLIENT_READ_ERROR)
                 .startNanos(partialSinceNanos)
-                .endNanos(System.nanoTime());
+                .endNanos(ctx.executor().ticker().nanoTime());
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.REQUEST_TIMEOUT);
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -264,6 +264,9 @@ final class ProxyTransaction implements OriginListener {
         } else {
             Channel out = origin.channel();
             sentBodyToOrigin |= content.content().isReadable();
+            // The response time-out runs from the last thing sent, not from the request head: a
+            // long upload is progress, not an origin that fails to answer.
+            originActivityNanos = System.nanoTime();
             out.write(content, out.voidPromise());
             connection.originNeedsFlush(out);
             if (!out.isWritable()) {
@@ -281,7 +284,7 @@ final class ProxyTransaction implements OriginListener {
             ReferenceCountUtil.release(message);
             return;
         }
-        originActivityNanos = System.nanoTime();
+        originActivityNanos = ctx.executor().ticker().nanoTime();
         if (message instanceof HttpResponse response) {
             if (response.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(message);
@@ -470,7 +473,7 @@ final class ProxyTransaction implements OriginListener {
     }
 
     private void startOriginTimer() {
-        originActivityNanos = System.nanoTime();
+        originActivityNanos = ctx.executor().ticker().nanoTime();
         scheduleOriginTimer(core.config.origins().responseTimeout().toNanos());
     }
 
@@ -484,7 +487,7 @@ final class ProxyTransaction implements OriginListener {
             return;
         }
         long timeout = core.config.origins().responseTimeout().toNanos();
-        long idle = System.nanoTime() - originActivityNanos;
+        long idle = ctx.executor().ticker().nanoTime() - originActivityNanos;
         if (idle < timeout || !origin.channel().config().isAutoRead() && responseStarted) {
             // Still within time, or the origin waits on a slow client (then the client's pace rules).
             scheduleOriginTimer(Math.max(timeout - idle, TimeUnit.MILLISECONDS.toNanos(10)));
@@ -522,7 +525,8 @@ final class ProxyTransaction implements OriginListener {
         }
         record.result(result);
         record.proxyStatus(status.code());
-        if (mustClose || !requestComplete) {
+        if (mustClose) {
+            // An unread body, or a message we cannot frame past: nothing after it can be trusted.
             closeAfter = true;
         }
         ByteBuf body = headRequest ? Unpooled.EMPTY_BUFFER
@@ -602,7 +606,7 @@ final class ProxyTransaction implements OriginListener {
             used.channel().config().setAutoRead(true);
             used.release(responseComplete && requestComplete && originKeepAlive);
         }
-        record.endNanos(System.nanoTime());
+        record.endNanos(ctx.executor().ticker().nanoTime());
         core.accessLog.log(record);
         connection.onTransactionDone(this, closeAfter);
     }
