@@ -92,7 +92,7 @@ final class RequestCheck {
                 throw invalid("HTTP/1.1 requests need a Host header");
             }
             host = "";
-        } else if (!HeaderRules.isValidHost(host)) {
+        } else if (!HostSyntax.isValidHost(host)) {
             throw invalid("Host is not a valid host[:port]");
         }
         for (int i = 0; i < originForm.length(); i++) {
@@ -134,7 +134,7 @@ final class RequestCheck {
             throw new ProxyException(HttpResponseStatus.valueOf(508), Result.ERR_INVALID_REQ,
                     "request looped through this proxy " + MAX_VIA_HOPS + " times; check the remap rules");
         }
-        String hostName = host.isEmpty() ? "" : HeaderRules.hostName(host);
+        String hostName = host.isEmpty() ? "" : HostSyntax.hostName(host);
         return new Checked(hostName, host, originForm, contentLength, chunked);
     }
 

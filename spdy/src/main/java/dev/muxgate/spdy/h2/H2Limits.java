@@ -1,0 +1,49 @@
+package dev.muxgate.spdy.h2;
+
+/**
+ * What one HTTP/2 client session may do: advertised settings and the abuse thresholds past which
+ * Netty's codec ends the session with GOAWAY. Validated when built; defaults mirror
+ * {@code conf/gateway.yaml}.
+ *
+ * @param maxConcurrentStreams      SETTINGS_MAX_CONCURRENT_STREAMS
+ * @param maxHeaderListBytes        SETTINGS_MAX_HEADER_LIST_SIZE (larger blocks: 431 or reset)
+ * @param initialWindowBytes        SETTINGS_INITIAL_WINDOW_SIZE for request bodies
+ * @param maxResetsPerWindow        resets received, and sent, per {@code resetWindowSeconds} (rapid reset)
+ * @param resetWindowSeconds        the window of the reset limit
+ * @param maxQueuedControlFrames    control frames queued for a client that does not read (floods)
+ * @param maxEmptyDataFrames        consecutive empty DATA frames
+ * @param maxSmallContinuations     small CONTINUATION frames in one header block
+ */
+public record H2Limits(
+        int maxConcurrentStreams,
+        int maxHeaderListBytes,
+        int initialWindowBytes,
+        int maxResetsPerWindow,
+        int resetWindowSeconds,
+        int maxQueuedControlFrames,
+        int maxEmptyDataFrames,
+        int maxSmallContinuations) {
+
+    public H2Limits {
+        positive("max-concurrent-streams", maxConcurrentStreams);
+        positive("max-header-list-bytes", maxHeaderListBytes);
+        if (initialWindowBytes < 1024 || initialWindowBytes > Integer.MAX_VALUE - 1) {
+            throw new IllegalArgumentException("initial-window-bytes must be 1k..2g, got " + initialWindowBytes);
+        }
+        positive("max-resets-per-window", maxResetsPerWindow);
+        positive("reset-window", resetWindowSeconds);
+        positive("max-queued-control-frames", maxQueuedControlFrames);
+        positive("max-empty-data-frames", maxEmptyDataFrames);
+        positive("max-small-continuations", maxSmallContinuations);
+    }
+
+    public static H2Limits defaults() {
+        return new H2Limits(100, 16 * 1024, 1024 * 1024, 200, 30, 10_000, 2, 16);
+    }
+
+    private static void positive(String key, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(key + " must be positive, got " + value);
+        }
+    }
+}

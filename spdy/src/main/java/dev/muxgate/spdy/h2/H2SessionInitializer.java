@@ -1,0 +1,70 @@
+package dev.muxgate.spdy.h2;
+
+import dev.muxgate.httpcore.connect.HttpConnector;
+import dev.muxgate.spdy.bridge.SessionIdentity;
+import dev.muxgate.spdy.bridge.StreamBridge;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import java.util.function.Consumer;
+
+/**
+ * Turns a TLS connection that negotiated {@code h2} into an HTTP/2 session: Netty's frame codec
+ * with its abuse guards on, a multiplexer, and per stream an {@link H2StreamCodec} and a
+ * {@link StreamBridge} into the core.
+ */
+public final class H2SessionInitializer {
+
+    /** Response heads from the core: generous, since the core already bounded what it accepts. */
+    private static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
+
+    private final H2Limits limits;
+    private final HttpConnector connector;
+    private final Consumer<String> malformedRequests;
+
+    public H2SessionInitializer(H2Limits limits, HttpConnector connector, Consumer<String> malformedRequests) {
+        this.limits = limits;
+        this.connector = connector;
+        this.malformedRequests = malformedRequests;
+    }
+
+    /** Installs the session on {@code pipeline}; {@code streamOpened} hears every new stream. */
+    public void configure(ChannelPipeline pipeline, SessionIdentity session, Runnable streamOpened) {
+        Http2Settings settings = Http2Settings.defaultSettings()
+                .maxConcurrentStreams(limits.maxConcurrentStreams())
+                .maxHeaderListSize(limits.maxHeaderListBytes())
+                .initialWindowSize(limits.initialWindowBytes());
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+                .initialSettings(settings)
+                .validateHeaders(true)
+                .decoderEnforceMaxRstFramesPerWindow(limits.maxResetsPerWindow(), limits.resetWindowSeconds())
+                .encoderEnforceMaxRstFramesPerWindow(limits.maxResetsPerWindow(), limits.resetWindowSeconds())
+                .encoderEnforceMaxQueuedControlFrames(limits.maxQueuedControlFrames())
+                .decoderEnforceMaxConsecutiveEmptyDataFrames(limits.maxEmptyDataFrames())
+                .decoderEnforceMaxSmallContinuationFrames(limits.maxSmallContinuations())
+                .build();
+        pipeline.addLast("h2", codec);
+        pipeline.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                streamOpened.run();
+                stream.pipeline().addLast("h2-stream", new H2StreamCodec(malformedRequests));
+                stream.pipeline().addLast("bridge", new StreamBridge(connector,
+                        session.forStream(stream.stream().id()), H2SessionInitializer::pluginCodec));
+            }
+        }));
+    }
+
+    private static ChannelHandler[] pluginCodec() {
+        return new ChannelHandler[] {new HttpClientCodec(new HttpDecoderConfig()
+                .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES)
+                .setStrictLineParsing(true), false, false)};
+    }
+}

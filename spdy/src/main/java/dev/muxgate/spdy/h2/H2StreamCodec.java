@@ -1,0 +1,178 @@
+package dev.muxgate.spdy.h2;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.util.ReferenceCountUtil;
+import java.util.function.Consumer;
+
+/**
+ * The codec of one HTTP/2 stream channel: request frames in, HTTP/1.1 message objects out to the
+ * {@code StreamBridge}; HTTP/1.1 response objects in from the bridge, frames out. A malformed
+ * request is answered with RST_STREAM(PROTOCOL_ERROR) carrying that real code (so Netty's
+ * sent-reset limiter counts it), and a response the core abandons ends in RST_STREAM(INTERNAL_ERROR),
+ * never a clean end of stream.
+ */
+public final class H2StreamCodec extends ChannelDuplexHandler {
+
+    private final Consumer<String> malformedCounter;
+    private boolean requestHeadSeen;
+    private boolean requestEnded;
+    private boolean responseStarted;
+    private boolean responseEnded;
+    private boolean informational;
+    private boolean reset;
+
+    /** @param malformedCounter told the reason of each refused request (metrics, logs) */
+    public H2StreamCodec(Consumer<String> malformedCounter) {
+        this.malformedCounter = malformedCounter;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (reset || requestEnded) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof Http2HeadersFrame headers) {
+            onHeaders(ctx, headers);
+        } else if (msg instanceof Http2DataFrame data) {
+            onData(ctx, data);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onHeaders(ChannelHandlerContext ctx, Http2HeadersFrame frame) {
+        try {
+            if (!requestHeadSeen) {
+                HttpRequest request = H2RequestTranslator.translate(frame.headers(), frame.isEndStream());
+                requestHeadSeen = true;
+                ctx.fireChannelRead(request);
+                if (frame.isEndStream()) {
+                    requestEnded = true;
+                    ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
+                }
+                return;
+            }
+            if (!frame.isEndStream()) {
+                throw new MalformedRequestException("a second HEADERS frame that does not end the stream");
+            }
+            H2RequestTranslator.checkTrailers(frame.headers());
+            LastHttpContent last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+            for (var field : frame.headers()) {
+                last.trailingHeaders().add(field.getKey(), field.getValue());
+            }
+            requestEnded = true;
+            ctx.fireChannelRead(last);
+        } catch (MalformedRequestException e) {
+            refuse(ctx, e.getMessage());
+        }
+    }
+
+    private void onData(ChannelHandlerContext ctx, Http2DataFrame data) {
+        if (!requestHeadSeen) {
+            data.release();
+            refuse(ctx, "DATA before HEADERS");
+            return;
+        }
+        if (data.isEndStream()) {
+            requestEnded = true;
+            ctx.fireChannelRead(new DefaultLastHttpContent(data.content()));
+        } else if (data.content().isReadable()) {
+            ctx.fireChannelRead(new DefaultHttpContent(data.content()));
+        } else {
+            data.release();
+        }
+    }
+
+    private void refuse(ChannelHandlerContext ctx, String reason) {
+        reset = true;
+        malformedCounter.accept(reason);
+        ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR));
+        ctx.close();
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (reset || responseEnded) {
+            ReferenceCountUtil.release(msg);
+            promise.trySuccess();
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            int code = response.status().code();
+            Http2Headers headers = HttpConversionUtil.toHttp2Headers(response, false);
+            headers.status(response.status().codeAsText());
+            informational = code >= 100 && code < 200;
+            responseStarted |= !informational;
+            if (msg instanceof HttpContent) {
+                // A full response from one object is not what the bridge sends; keep it simple and
+                // correct anyway.
+                ctx.write(new DefaultHttp2HeadersFrame(headers, false), ctx.voidPromise());
+            } else {
+                ctx.write(new DefaultHttp2HeadersFrame(headers, false), promise);
+                return;
+            }
+        }
+        if (msg instanceof HttpContent content) {
+            if (informational) {
+                informational = !(content instanceof LastHttpContent);
+                content.release();
+                promise.trySuccess();
+                return;
+            }
+            if (content instanceof LastHttpContent last) {
+                responseEnded = true;
+                if (last.trailingHeaders().isEmpty()) {
+                    ctx.write(new DefaultHttp2DataFrame(last.content(), true), promise);
+                } else {
+                    if (last.content().isReadable()) {
+                        ctx.write(new DefaultHttp2DataFrame(last.content(), false), ctx.voidPromise());
+                    } else {
+                        last.release();
+                    }
+                    Http2Headers trailers = new DefaultHttp2Headers();
+                    HttpConversionUtil.toHttp2Headers(last.trailingHeaders(), trailers);
+                    ctx.write(new DefaultHttp2HeadersFrame(trailers, true), promise);
+                }
+                return;
+            }
+            if (content.content().isReadable()) {
+                ctx.write(new DefaultHttp2DataFrame(content.content(), false), promise);
+            } else {
+                content.release();
+                promise.trySuccess();
+            }
+            return;
+        }
+        ctx.write(msg, promise);
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        if (!responseEnded && !reset && ctx.channel().isActive()) {
+            // The core gave up mid-response (or before answering): say so with the real code.
+            reset = true;
+            ctx.write(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR), ctx.voidPromise());
+            ctx.flush();
+        }
+        ctx.close(promise);
+    }
+}
