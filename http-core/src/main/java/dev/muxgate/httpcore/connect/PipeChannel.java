@@ -17,6 +17,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -62,6 +63,11 @@ public final class PipeChannel extends AbstractChannel implements DuplexChannel 
     private final AtomicLong inboundBytes = new AtomicLong();
     /** Set by a writer that stopped because our window was full; we wake it when we drain. */
     private final AtomicBoolean writerWaiting = new AtomicBoolean();
+
+    /** Our loop once registered; what the peer sends before that waits in {@link #early}. */
+    private volatile EventLoop loop;
+    /** Sent by the peer before we were registered (it may register first and write in channelActive). */
+    private ArrayDeque<Object> early; // guarded by this
 
     private boolean readRequested;
     private boolean deliveryScheduled;
@@ -136,6 +142,13 @@ public final class PipeChannel extends AbstractChannel implements DuplexChannel 
     @Override
     @SuppressWarnings("deprecation")
     protected void doRegister() {
+        synchronized (this) {
+            if (early != null) {
+                inbound.addAll(early);
+                early = null;
+            }
+            loop = eventLoop();
+        }
         if (state == State.NEW) {
             state = State.ACTIVE;
         }
@@ -156,7 +169,13 @@ public final class PipeChannel extends AbstractChannel implements DuplexChannel 
         if (state == State.CLOSED) {
             return;
         }
-        state = State.CLOSED;
+        synchronized (this) {
+            state = State.CLOSED;
+            if (early != null) {
+                inbound.addAll(early);
+                early = null;
+            }
+        }
         releaseInbound();
         PipeChannel p = peer;
         if (p.state != State.CLOSED) {
@@ -164,7 +183,7 @@ public final class PipeChannel extends AbstractChannel implements DuplexChannel 
         }
         // A peer blocked on our full window must learn now that its held writes will never land.
         if (writerWaiting.getAndSet(false)) {
-            EventLoop loop = p.registeredLoopOrNull();
+            EventLoop loop = p.loop;
             if (loop != null) {
                 loop.execute(p.resumeWritesTask);
             }
@@ -210,43 +229,76 @@ public final class PipeChannel extends AbstractChannel implements DuplexChannel 
             if (p.inboundBytes.get() >= window) {
                 // A full receive window: keep the rest in our outbound buffer (it now counts against
                 // our water marks) until the peer drains and wakes us, as a socket waits for POLLOUT.
+                // The peer's close also wakes us; re-reading its state after raising the flag closes
+                // the race with a close that looked at the flag before we set it.
                 p.writerWaiting.set(true);
-                if (p.inboundBytes.get() >= window) {
+                if (p.inboundBytes.get() >= window && p.state != State.CLOSED) {
                     return;
                 }
                 p.writerWaiting.set(false);
+                continue;
             }
             int size = sizeOf(msg);
             ReferenceCountUtil.retain(msg);
-            in.remove();
+            // Hand over before completing the promise: a listener that closes (writeAndFlush(..)
+            // .addListener(CLOSE)) must queue its FIN behind this message, not in front of it.
             p.enqueueFromPeer(msg, size);
+            in.remove();
         }
     }
 
     /** Called by the peer (on its loop) with a message it sent us. */
     private void enqueueFromPeer(Object msg, int size) {
         inboundBytes.addAndGet(size);
-        EventLoop loop = registeredLoopOrNull();
-        if (loop != null && loop.inEventLoop()) {
+        EventLoop loop = this.loop;
+        if (loop == null) {
+            synchronized (this) {
+                loop = this.loop;
+                if (loop == null) {
+                    // Not registered yet (the peer registered first and wrote or closed in
+                    // channelActive): keep it for our registration, counted against our window.
+                    if (state == State.CLOSED) {
+                        drop(msg, size);
+                    } else {
+                        if (early == null) {
+                            early = new ArrayDeque<>();
+                        }
+                        early.add(msg);
+                    }
+                    return;
+                }
+            }
+        }
+        if (loop.inEventLoop()) {
             acceptInbound(msg);
-        } else if (loop != null) {
-            loop.execute(() -> acceptInbound(msg));
         } else {
-            // Not registered yet: the connector registers both ends before anyone can write, so
-            // this is only a peer writing while we are being torn down. Drop it.
-            inboundBytes.addAndGet(-size);
-            ReferenceCountUtil.release(msg);
+            try {
+                loop.execute(() -> acceptInbound(msg));
+            } catch (RejectedExecutionException e) {
+                drop(msg, size); // our loop is shutting down: nobody will ever read it
+            }
         }
     }
 
-    private EventLoop registeredLoopOrNull() {
-        return isRegistered() ? eventLoop() : null;
+    private void drop(Object msg, int size) {
+        inboundBytes.addAndGet(-size);
+        ReferenceCountUtil.release(msg);
     }
 
     private void acceptInbound(Object msg) {
         if (state == State.CLOSED) {
-            inboundBytes.addAndGet(-sizeOf(msg));
-            ReferenceCountUtil.release(msg);
+            drop(msg, sizeOf(msg));
+            return;
+        }
+        if (inputShutdown) {
+            // Nothing more will be read: data is discarded, and the peer's close needs no read()
+            // to be seen (a half-closed end would otherwise stay open after its peer is gone).
+            if (msg == PEER_CLOSED) {
+                unsafe().close(voidPromise());
+            } else {
+                drop(msg, sizeOf(msg));
+                wakeWriterIfRoom();
+            }
             return;
         }
         inbound.add(msg);
@@ -303,6 +355,9 @@ public final class PipeChannel extends AbstractChannel implements DuplexChannel 
         }
         if (endOfInput) {
             onEndOfInput();
+            if (isOpen() && inbound.peek() == PEER_CLOSED) {
+                unsafe().close(voidPromise()); // the peer closed after half-closing
+            }
         } else if (closeAfter) {
             unsafe().close(voidPromise());
         } else if (readRequested && !inbound.isEmpty()) {
@@ -326,7 +381,7 @@ public final class PipeChannel extends AbstractChannel implements DuplexChannel 
     private void wakeWriterIfRoom() {
         if (inboundBytes.get() <= config.getWriteBufferLowWaterMark() && writerWaiting.getAndSet(false)) {
             PipeChannel writer = peer;
-            EventLoop loop = writer.registeredLoopOrNull();
+            EventLoop loop = writer.loop;
             if (loop != null) {
                 loop.execute(writer.resumeWritesTask);
             }
@@ -339,15 +394,33 @@ public final class PipeChannel extends AbstractChannel implements DuplexChannel 
         }
     }
 
-    private void releaseInbound() {
+    /** Releases everything queued; tells whether the peer's close was among it. */
+    private boolean releaseInbound() {
         long bytes = 0;
+        boolean peerClosed = false;
         for (Object msg; (msg = inbound.poll()) != null; ) {
-            if (msg != PEER_CLOSED && msg != END_OF_INPUT) {
+            if (msg == PEER_CLOSED) {
+                peerClosed = true;
+            } else if (msg != END_OF_INPUT) {
                 bytes += sizeOf(msg);
                 ReferenceCountUtil.release(msg);
             }
         }
         inboundBytes.addAndGet(-bytes);
+        return peerClosed;
+    }
+
+    /** Auto-read was turned off: a read it requested must not deliver, as on a socket. */
+    void clearReadRequest() {
+        EventLoop loop = this.loop;
+        if (loop == null) {
+            return;
+        }
+        if (loop.inEventLoop()) {
+            readRequested = false;
+        } else {
+            loop.execute(() -> readRequested = false);
+        }
     }
 
     private static int sizeOf(Object msg) {
@@ -409,8 +482,13 @@ public final class PipeChannel extends AbstractChannel implements DuplexChannel 
 
     private void shutdownInput0(ChannelPromise promise) {
         inputShutdown = true;
-        releaseInbound();
+        boolean peerClosed = releaseInbound();
         promise.setSuccess();
+        if (peerClosed) {
+            unsafe().close(voidPromise());
+        } else {
+            wakeWriterIfRoom();
+        }
     }
 
     @Override

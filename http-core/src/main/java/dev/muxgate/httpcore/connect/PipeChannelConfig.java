@@ -18,6 +18,11 @@ final class PipeChannelConfig extends DefaultChannelConfig {
     }
 
     @Override
+    protected void autoReadCleared() {
+        ((PipeChannel) channel).clearReadRequest();
+    }
+
+    @Override
     public Map<ChannelOption<?>, Object> getOptions() {
         return getOptions(super.getOptions(), ChannelOption.ALLOW_HALF_CLOSURE);
     }

@@ -208,9 +208,13 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             process(backlog.poll());
         }
         if (backlog.isEmpty()) {
-            resume(PAUSE_PIPELINE);
-        } else {
-            applyAutoRead();
+            pauses &= ~PAUSE_PIPELINE;
+        }
+        // Always re-applied: a transaction that ended while waiting for an origin (refused, busy)
+        // cleared its pause bits above, and reading must restart for the next request.
+        applyAutoRead();
+        if (pauses == 0) {
+            lastInboundNanos = System.nanoTime();
         }
         armTimer();
     }

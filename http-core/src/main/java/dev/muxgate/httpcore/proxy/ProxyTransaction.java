@@ -440,6 +440,11 @@ final class ProxyTransaction implements OriginListener {
         if (retryable) {
             // A pooled connection the origin had already closed: the request never reached it, so a
             // fresh connection may carry it (idempotent methods with no body sent only).
+            if (requestComplete) {
+                // The request's end went out on the dead connection; the new one needs it too, or
+                // its encoder is left mid-message and the next request lent that connection fails.
+                pendingBody.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            }
             acquireOrigin();
             return;
         }
