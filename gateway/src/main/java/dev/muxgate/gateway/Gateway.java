@@ -1,36 +1,137 @@
 package dev.muxgate.gateway;
 
+import dev.muxgate.gateway.frontdoor.FrontDoorInitializer;
+import dev.muxgate.gateway.frontdoor.SessionContext;
+import dev.muxgate.gateway.session.SessionNumbers;
+import dev.muxgate.gateway.tls.TlsConfig;
+import dev.muxgate.gateway.tls.TlsFrontEnd;
+import dev.muxgate.httpcore.origin.Transport;
 import dev.muxgate.httpcore.proxy.ProxyCore;
+import dev.muxgate.spdy.h2.H2SessionInitializer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
- * The running gateway: today the proxy core and its plain listener; the TLS front end and the
- * session layer attach here. Wired from a {@link GatewayConfig}, no globals, so tests can run
- * several in one JVM.
+ * The running gateway: one group of event loops shared by the TLS front end and the proxy core,
+ * so every stream's plugin connection and its origin connections live on the loop of the client
+ * session that opened them. Wired from a {@link GatewayConfig}, no globals: tests run several
+ * gateways in one JVM.
  */
 public final class Gateway implements AutoCloseable {
 
     private final GatewayConfig config;
+    private final Transport transport;
+    private final EventLoopGroup loops;
     private final ProxyCore core;
+    private final TlsFrontEnd tls;
+    private final Channel tlsListener;
+    private final LongAdder malformedRequests = new LongAdder();
+    private final LongAdder sessions = new LongAdder();
 
-    private Gateway(GatewayConfig config, ProxyCore core) {
+    private Gateway(GatewayConfig config, Consumer<SessionContext> sessionEnded) throws InterruptedException {
         this.config = config;
-        this.core = core;
+        this.transport = Transport.detect();
+        this.loops = transport.newGroup(Runtime.getRuntime().availableProcessors(), "muxgate");
+        ProxyCore startedCore = null;
+        TlsFrontEnd startedTls = null;
+        try {
+            startedCore = ProxyCore.builder(config.core()).transport(transport).workers(loops).start();
+            Channel listener = null;
+            if (config.tls().enabled()) {
+                startedTls = TlsFrontEnd.open(servedProtocolsOnly(config.tls()), Clock.systemUTC());
+                H2SessionInitializer h2 = new H2SessionInitializer(config.h2(), startedCore.connector(),
+                        reason -> malformedRequests.increment());
+                SessionNumbers numbers = new SessionNumbers(config.nodeId());
+                Consumer<SessionContext> ended = session -> {
+                    sessions.increment();
+                    sessionEnded.accept(session);
+                };
+                listener = new ServerBootstrap()
+                        .group(loops)
+                        .channel(transport.serverChannelClass())
+                        .option(ChannelOption.SO_BACKLOG, 4096)
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(new FrontDoorInitializer(numbers, startedTls, h2, startedCore.connector(),
+                                startedCore.listenAddress(), ended))
+                        .bind(config.tls().host(), config.tls().port())
+                        .sync()
+                        .channel();
+            }
+            this.core = startedCore;
+            this.tls = startedTls;
+            this.tlsListener = listener;
+        } catch (RuntimeException | InterruptedException e) {
+            if (startedTls != null) {
+                startedTls.close();
+            }
+            if (startedCore != null) {
+                startedCore.close();
+            }
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /** Protocols this build serves; spdy joins when its session layer lands. */
+    static final List<String> SERVED_PROTOCOLS = List.of("h2", "http/1.1");
+
+    /** Never advertise a protocol that would be refused after the handshake. */
+    private static TlsConfig servedProtocolsOnly(TlsConfig tls) {
+        List<String> served = tls.protocols().stream().filter(SERVED_PROTOCOLS::contains).toList();
+        if (served.isEmpty()) {
+            throw new IllegalArgumentException("tls.protocols: none of " + tls.protocols()
+                    + " is served by this build (it serves " + SERVED_PROTOCOLS + ")");
+        }
+        return tls.withProtocols(served);
     }
 
     public static Gateway start(GatewayConfig config) throws InterruptedException {
-        return new Gateway(config, ProxyCore.builder(config.core()).start());
+        return new Gateway(config, session -> { });
+    }
+
+    public static Gateway start(GatewayConfig config, Consumer<SessionContext> sessionEnded) throws InterruptedException {
+        return new Gateway(config, sessionEnded);
     }
 
     public ProxyCore core() {
         return core;
     }
 
+    /** The TLS listener's bound address, or null when TLS is off. */
+    public InetSocketAddress tlsAddress() {
+        return tlsListener == null ? null : (InetSocketAddress) tlsListener.localAddress();
+    }
+
+    public long malformedRequests() {
+        return malformedRequests.sum();
+    }
+
+    public long endedSessions() {
+        return sessions.sum();
+    }
+
     List<String> startupReport() {
         List<String> lines = new ArrayList<>();
         lines.add("config " + config.source());
-        lines.add("transport " + core.transport().name());
+        lines.add("transport " + transport.name() + ", " + Runtime.getRuntime().availableProcessors() + " event loops");
+        if (tls != null) {
+            lines.addAll(tls.describe());
+            InetSocketAddress a = tlsAddress();
+            lines.add("TLS listener on " + a.getHostString() + ':' + a.getPort() + " offering "
+                    + String.join(", ", tls.config().protocols()));
+        } else {
+            lines.add("TLS listener disabled");
+        }
         if (core.listening()) {
             lines.add("core HTTP listener on " + core.listenAddress().getHostString() + ':'
                     + core.listenAddress().getPort());
@@ -45,8 +146,20 @@ public final class Gateway implements AutoCloseable {
         return lines;
     }
 
+    /**
+     * Stops accepting, lets the loops finish what they hold, then closes the core, whose access
+     * log closes last so every transaction that ended has its line.
+     */
     @Override
     public void close() {
+        if (tlsListener != null) {
+            tlsListener.close().awaitUninterruptibly();
+        }
+        core.stopAccepting();
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         core.close();
+        if (tls != null) {
+            tls.close();
+        }
     }
 }

@@ -1,28 +1,92 @@
 package dev.muxgate.gateway;
 
+import dev.muxgate.gateway.session.SessionNumbers;
+import dev.muxgate.gateway.tls.TlsConfig;
+import dev.muxgate.gateway.tls.TlsConfigReader;
 import dev.muxgate.httpcore.config.ConfigDocument;
+import dev.muxgate.httpcore.config.ConfigException;
 import dev.muxgate.httpcore.config.ConfigSection;
 import dev.muxgate.httpcore.config.CoreConfig;
 import dev.muxgate.httpcore.config.CoreConfigReader;
+import dev.muxgate.spdy.h2.H2Limits;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The whole configuration file: the core's sections now; TLS, admin and metrics join as the
- * gateway grows. The gateway owns the root, so it is the one that rejects unknown top-level keys.
+ * The whole configuration file: the core's sections, the TLS front end, the HTTP/2 limits and the
+ * node id. The gateway owns the root, so it is the one that rejects unknown top-level keys.
  */
-public record GatewayConfig(Path source, CoreConfig core) {
+public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limits h2, int nodeId) {
 
-    static final Set<String> TOP_LEVEL_KEYS = CoreConfigReader.TOP_LEVEL_KEYS;
+    static final String H2_SECTION = "h2";
+    static final String NODE_ID = "node-id";
+    static final Set<String> TOP_LEVEL_KEYS;
+
+    static {
+        Set<String> keys = new HashSet<>(CoreConfigReader.TOP_LEVEL_KEYS);
+        keys.add(TlsConfigReader.SECTION);
+        keys.add(H2_SECTION);
+        keys.add(NODE_ID);
+        TOP_LEVEL_KEYS = Set.copyOf(keys);
+    }
+
+    public GatewayConfig {
+        if (nodeId < 0 || nodeId > SessionNumbers.MAX_NODE_ID) {
+            throw new IllegalArgumentException("node-id must be 0.." + SessionNumbers.MAX_NODE_ID);
+        }
+    }
+
+    /** Everything at its default, as an empty file gives. */
+    public static GatewayConfig defaults(Path source) {
+        return new GatewayConfig(source, CoreConfig.defaults(), TlsConfig.defaults(), H2Limits.defaults(), 0);
+    }
+
+    public GatewayConfig withCore(CoreConfig newCore) {
+        return new GatewayConfig(source, newCore, tls, h2, nodeId);
+    }
+
+    public GatewayConfig withTls(TlsConfig newTls) {
+        return new GatewayConfig(source, core, newTls, h2, nodeId);
+    }
 
     /** Loads {@code file}; a missing default file means the built-in defaults. */
     public static GatewayConfig load(Path file) {
         if (!Files.exists(file) && file.equals(Path.of("conf/gateway.yaml"))) {
-            return new GatewayConfig(file, CoreConfig.defaults());
+            return defaults(file);
         }
         ConfigSection root = ConfigDocument.load(file).root();
         root.rejectUnknownKeys(TOP_LEVEL_KEYS);
-        return new GatewayConfig(file, CoreConfigReader.read(root));
+        CoreConfig core = CoreConfigReader.read(root);
+        TlsConfig tls = TlsConfigReader.read(root.optionalSection(TlsConfigReader.SECTION));
+        H2Limits h2 = readH2(root.optionalSection(H2_SECTION));
+        int nodeId = root.integer(NODE_ID, 0, 0, SessionNumbers.MAX_NODE_ID);
+        return new GatewayConfig(file, core, tls, h2, nodeId);
+    }
+
+    private static H2Limits readH2(ConfigSection s) {
+        s.rejectUnknownKeys(Set.of("max-concurrent-streams", "max-header-list-bytes", "initial-window-bytes",
+                "max-resets-per-window", "reset-window", "max-queued-control-frames", "max-empty-data-frames",
+                "max-small-continuations"));
+        H2Limits d = H2Limits.defaults();
+        try {
+            return new H2Limits(
+                    s.integer("max-concurrent-streams", d.maxConcurrentStreams(), 1, 10_000),
+                    (int) s.size("max-header-list-bytes", d.maxHeaderListBytes(), 1024 * 1024),
+                    (int) s.size("initial-window-bytes", d.initialWindowBytes(), Integer.MAX_VALUE - 1),
+                    s.integer("max-resets-per-window", d.maxResetsPerWindow(), 1, 1_000_000),
+                    (int) s.duration("reset-window", java.time.Duration.ofSeconds(d.resetWindowSeconds())).toSeconds(),
+                    s.integer("max-queued-control-frames", d.maxQueuedControlFrames(), 1, 1_000_000),
+                    s.integer("max-empty-data-frames", d.maxEmptyDataFrames(), 1, 1000),
+                    s.integer("max-small-continuations", d.maxSmallContinuations(), 1, 1000));
+        } catch (IllegalArgumentException e) {
+            throw s.error(e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static ConfigException unused() {
+        return null;
     }
 }

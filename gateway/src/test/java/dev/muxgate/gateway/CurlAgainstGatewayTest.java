@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.muxgate.gateway.tls.TlsConfig;
 import dev.muxgate.httpcore.config.AccessLogConfig;
 import dev.muxgate.httpcore.config.CoreConfig;
 import dev.muxgate.httpcore.config.ListenerConfig;
@@ -42,7 +43,8 @@ class CurlAgainstGatewayTest {
                 .withListener(new ListenerConfig(true, "127.0.0.1", 0))
                 .withAccessLog(new AccessLogConfig(true, accessLog, log.format(), log.rotateBytes(),
                         log.rotateInterval(), log.keepFiles(), log.queueLines()));
-        gateway = Gateway.start(new GatewayConfig(dir.resolve("gateway.yaml"), core));
+        gateway = Gateway.start(GatewayConfig.defaults(dir.resolve("gateway.yaml")).withCore(core)
+                .withTls(TlsConfig.defaults().withListener("127.0.0.1", 0).withStateDir(dir.resolve("state"))));
         base = "http://127.0.0.1:" + gateway.core().listenAddress().getPort();
     }
 

@@ -55,6 +55,7 @@ class MainProcessTest {
         Path conf = dir.resolve("ok.yaml");
         Path log = dir.resolve("access.log");
         Files.writeString(conf, "listeners:\n  http:\n    host: 127.0.0.1\n    port: 0\n"
+                + "tls:\n  host: 127.0.0.1\n  port: 0\n  state-dir: " + dir.resolve("state") + "\n"
                 + "logs:\n  access:\n    path: " + log + "\n");
         Process p = start("--config", conf.toString());
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -68,6 +69,7 @@ class MainProcessTest {
             }
             assertTrue(lines.contains("muxgate: ready"), lines.toString());
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("muxgate: core HTTP listener on 127.0.0.1:")), lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("muxgate: TLS listener on 127.0.0.1:")), lines.toString());
             p.destroy();
             assertTrue(p.waitFor(20, TimeUnit.SECONDS), "gateway did not stop on SIGTERM");
         } finally {

@@ -139,6 +139,37 @@ public final class ConfigSection {
     }
 
     /** The text of a scalar value; any scalar is text, but a list, a mapping or nothing is not. */
+    /**
+     * A list of names: a YAML list of scalars ({@code [h2, http/1.1]} or one item per line), or one
+     * scalar with comma-separated items. Null when the key is absent; empty items are refused.
+     */
+    public List<String> strings(String key) {
+        NodeTuple entry = entries.get(key);
+        if (entry == null) {
+            return null;
+        }
+        Node value = entry.getValueNode();
+        List<String> items = new ArrayList<>();
+        if (value instanceof SequenceNode sequence) {
+            for (Node item : sequence.getValue()) {
+                if (!(item instanceof ScalarNode scalar) || scalar.getValue().isBlank()) {
+                    throw new ConfigException(file, ConfigDocument.lineOf(item), join(path, key),
+                            "expected a list of names, one item is not a name");
+                }
+                items.add(scalar.getValue().trim());
+            }
+            return List.copyOf(items);
+        }
+        String text = string(key);
+        for (String part : text.split(",", -1)) {
+            if (part.isBlank()) {
+                throw error(key, "expected a list of names, got an empty item in \"" + text + "\"");
+            }
+            items.add(part.trim());
+        }
+        return List.copyOf(items);
+    }
+
     public String string(String key, String defaultValue) {
         String text = scalar(key, "a string");
         return text == null ? defaultValue : text;

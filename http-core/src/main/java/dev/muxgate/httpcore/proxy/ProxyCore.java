@@ -110,15 +110,20 @@ public final class ProxyCore implements AutoCloseable {
         return config;
     }
 
+    /** Closes the plain listener; connections already open go on. */
+    public void stopAccepting() {
+        if (listener != null) {
+            listener.close().awaitUninterruptibly();
+        }
+    }
+
     /**
      * Stops accepting, lets the loops finish what they are doing, then flushes the access log: the
      * log closes last so every transaction that ended has its line.
      */
     @Override
     public void close() {
-        if (listener != null) {
-            listener.close().awaitUninterruptibly();
-        }
+        stopAccepting();
         shutdownResources();
     }
 

@@ -198,4 +198,18 @@ class PipeChannelBackpressureTest {
         readerSeen.releaseReads();
         assertAllReleased(sent);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("placements")
+    void aMessageLargerThanTheWholeWindowStillGetsThrough(Placement placement) throws Exception {
+        open(placement, true);
+        ByteBuf big = message(7, 4 * READER_WINDOW);
+        sent.add(big);
+        ByteBuf after = message(8, MESSAGE);
+        sent.add(after);
+        writer.write(big);
+        writer.writeAndFlush(after);
+        assertEquals(7, seqOf(readerSeen.nextRead(10)));
+        assertEquals(8, seqOf(readerSeen.nextRead(10)));
+    }
 }

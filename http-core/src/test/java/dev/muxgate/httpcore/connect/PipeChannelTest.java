@@ -24,6 +24,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelOutputShutdownException;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
@@ -166,6 +167,19 @@ class PipeChannelTest {
         for (ByteBuf buf : toSecond) {
             assertEquals(0, buf.refCnt());
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("placements")
+    void messagesThatAreNotBuffersPassByReferenceToo(Placement placement) throws Exception {
+        Pair p = pair(placement);
+        ByteBuf content = track(message(3, 64));
+        DefaultHttpContent chunk = new DefaultHttpContent(content);
+        String plain = "not reference counted";
+        p.first.write(plain);
+        p.first.writeAndFlush(chunk);
+        assertSame(plain, p.secondSeen.nextRead(10));
+        assertSame(chunk, p.secondSeen.nextRead(10));
     }
 
     @Test

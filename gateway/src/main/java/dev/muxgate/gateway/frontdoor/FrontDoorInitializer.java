@@ -1,0 +1,77 @@
+package dev.muxgate.gateway.frontdoor;
+
+import dev.muxgate.gateway.session.SessionNumbers;
+import dev.muxgate.gateway.tls.TlsFrontEnd;
+import dev.muxgate.httpcore.connect.HttpConnector;
+import dev.muxgate.spdy.h2.H2SessionInitializer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.SniCompletionEvent;
+import java.net.SocketAddress;
+import java.util.function.Consumer;
+
+/**
+ * The pipeline of every connection accepted on the TLS listener: a session number, then SNI and
+ * the TLS handshake (with ALPN/NPN), then the protocol dispatch. When the connection ends, the
+ * session is handed to {@code sessionEnded} (session log, metrics).
+ */
+public final class FrontDoorInitializer extends ChannelInitializer<Channel> {
+
+    private final SessionNumbers numbers;
+    private final TlsFrontEnd tls;
+    private final H2SessionInitializer h2;
+    private final HttpConnector connector;
+    private final SocketAddress coreAddress;
+    private final Consumer<SessionContext> sessionEnded;
+
+    public FrontDoorInitializer(SessionNumbers numbers, TlsFrontEnd tls, H2SessionInitializer h2,
+                                HttpConnector connector, SocketAddress coreAddress,
+                                Consumer<SessionContext> sessionEnded) {
+        this.numbers = numbers;
+        this.tls = tls;
+        this.h2 = h2;
+        this.connector = connector;
+        this.coreAddress = coreAddress;
+        this.sessionEnded = sessionEnded;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        SessionContext session = new SessionContext(numbers.next());
+        ch.attr(SessionContext.ATTRIBUTE).set(session);
+        ch.pipeline().addLast("tls", tls.newSniHandler());
+        ch.pipeline().addLast("session", new SessionWatcher(session, sessionEnded));
+        ch.pipeline().addLast("dispatch", new ProtocolDispatch(session, h2, connector, coreAddress));
+    }
+
+    /** Notes the SNI name and reports the session when its connection closes. */
+    private static final class SessionWatcher extends ChannelInboundHandlerAdapter {
+        private final SessionContext session;
+        private final Consumer<SessionContext> sessionEnded;
+
+        SessionWatcher(SessionContext session, Consumer<SessionContext> sessionEnded) {
+            this.session = session;
+            this.sessionEnded = sessionEnded;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SniCompletionEvent sni) {
+                session.sni(sni.hostname());
+                if (!sni.isSuccess()) {
+                    session.handshakeFailed(sni.cause());
+                }
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            session.closeReason("closed");
+            sessionEnded.accept(session);
+            ctx.fireChannelInactive();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.muxgate.gateway.frontdoor;
+
+import dev.muxgate.httpcore.connect.HttpConnector;
+import dev.muxgate.spdy.bridge.SessionIdentity;
+import dev.muxgate.spdy.bridge.StreamBridge;
+import dev.muxgate.spdy.h2.H2SessionInitializer;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslHandler;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import javax.net.ssl.SSLSession;
+
+/**
+ * After the TLS handshake, turns the connection into a session of the negotiated protocol: an
+ * HTTP/2 session whose streams each become a plugin connection, or for {@code http/1.1} (and
+ * clients that negotiated nothing) one plugin connection carrying the bytes as they are.
+ */
+final class ProtocolDispatch extends ApplicationProtocolNegotiationHandler {
+
+    private static final ChannelHandler[] NO_CODEC = new ChannelHandler[0];
+
+    private final SessionContext session;
+    private final H2SessionInitializer h2;
+    private final HttpConnector connector;
+    private final SocketAddress coreAddress;
+
+    ProtocolDispatch(SessionContext session, H2SessionInitializer h2, HttpConnector connector,
+                     SocketAddress coreAddress) {
+        super(ApplicationProtocolNames.HTTP_1_1);
+        this.session = session;
+        this.h2 = h2;
+        this.connector = connector;
+        this.coreAddress = coreAddress;
+    }
+
+    @Override
+    protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        SSLSession tls = ssl.engine().getSession();
+        InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+        SessionIdentity identity = new SessionIdentity(protocol, session.number(), client,
+                tls.getProtocol(), tls.getCipherSuite(), coreAddress);
+        session.negotiated(protocol, tls.getProtocol(), tls.getCipherSuite());
+        switch (protocol) {
+            case ApplicationProtocolNames.HTTP_2 -> h2.configure(ctx.pipeline(), identity, session::streamOpened);
+            case ApplicationProtocolNames.HTTP_1_1 -> {
+                session.streamOpened();
+                ctx.pipeline().addLast("bridge", new StreamBridge(connector, identity.forStream(0), () -> NO_CODEC));
+            }
+            default -> {
+                session.closeReason("protocol " + protocol + " is not served");
+                ctx.close();
+            }
+        }
+    }
+
+    @Override
+    protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+        session.handshakeFailed(cause);
+        ctx.close();
+    }
+}
