@@ -12,6 +12,9 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -36,6 +39,7 @@ public final class Gateway implements AutoCloseable {
     private final Channel tlsListener;
     private final LongAdder malformedRequests = new LongAdder();
     private final LongAdder sessions = new LongAdder();
+    private final ChannelGroup liveSessions = new DefaultChannelGroup("muxgate-sessions", GlobalEventExecutor.INSTANCE);
 
     private Gateway(GatewayConfig config, Consumer<SessionContext> sessionEnded) throws InterruptedException {
         this.config = config;
@@ -49,7 +53,7 @@ public final class Gateway implements AutoCloseable {
             if (config.tls().enabled()) {
                 startedTls = TlsFrontEnd.open(servedProtocolsOnly(config.tls()), Clock.systemUTC());
                 H2SessionInitializer h2 = new H2SessionInitializer(config.h2(), startedCore.connector(),
-                        reason -> malformedRequests.increment());
+                        reason -> malformedRequests.increment(), config.shutdownGrace());
                 SessionNumbers numbers = new SessionNumbers(config.nodeId());
                 Consumer<SessionContext> ended = session -> {
                     sessions.increment();
@@ -62,7 +66,7 @@ public final class Gateway implements AutoCloseable {
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new FrontDoorInitializer(numbers, startedTls, h2, startedCore.connector(),
-                                startedCore.listenAddress(), ended))
+                                startedCore.listenAddress(), ended, liveSessions))
                         .bind(config.tls().host(), config.tls().port())
                         .sync()
                         .channel();
@@ -120,6 +124,28 @@ public final class Gateway implements AutoCloseable {
         return sessions.sum();
     }
 
+    /**
+     * Graceful end of the client sessions: an HTTP/2 session gets GOAWAY and keeps its accepted
+     * streams until they finish or the grace runs out (Netty's graceful close); HTTP/1.1 sessions,
+     * which have no GOAWAY, get the grace to finish their exchange. Whatever is left is closed.
+     */
+    private void drainSessions() {
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        for (Channel session : liveSessions) {
+            if (session.pipeline().get("h2") != null) {
+                session.close();
+            }
+        }
+        long left;
+        while (!liveSessions.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+            liveSessions.newCloseFuture().awaitUninterruptibly(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 100));
+            if (core.stats().activeTransactions() == 0) {
+                break;
+            }
+        }
+        liveSessions.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    }
+
     List<String> startupReport() {
         List<String> lines = new ArrayList<>();
         lines.add("config " + config.source());
@@ -156,6 +182,7 @@ public final class Gateway implements AutoCloseable {
             tlsListener.close().awaitUninterruptibly();
         }
         core.stopAccepting();
+        drainSessions();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         core.close();
         if (tls != null) {

@@ -4,12 +4,12 @@ import dev.muxgate.gateway.session.SessionNumbers;
 import dev.muxgate.gateway.tls.TlsConfig;
 import dev.muxgate.gateway.tls.TlsConfigReader;
 import dev.muxgate.httpcore.config.ConfigDocument;
-import dev.muxgate.httpcore.config.ConfigException;
 import dev.muxgate.httpcore.config.ConfigSection;
 import dev.muxgate.httpcore.config.CoreConfig;
 import dev.muxgate.httpcore.config.CoreConfigReader;
 import dev.muxgate.spdy.h2.H2Limits;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
@@ -18,10 +18,13 @@ import java.util.Set;
  * The whole configuration file: the core's sections, the TLS front end, the HTTP/2 limits and the
  * node id. The gateway owns the root, so it is the one that rejects unknown top-level keys.
  */
-public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limits h2, int nodeId) {
+public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limits h2, int nodeId,
+                            Duration shutdownGrace) {
 
     static final String H2_SECTION = "h2";
     static final String NODE_ID = "node-id";
+    static final String SHUTDOWN_GRACE = "shutdown-grace";
+    static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
     static final Set<String> TOP_LEVEL_KEYS;
 
     static {
@@ -29,6 +32,7 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         keys.add(TlsConfigReader.SECTION);
         keys.add(H2_SECTION);
         keys.add(NODE_ID);
+        keys.add(SHUTDOWN_GRACE);
         TOP_LEVEL_KEYS = Set.copyOf(keys);
     }
 
@@ -36,19 +40,26 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         if (nodeId < 0 || nodeId > SessionNumbers.MAX_NODE_ID) {
             throw new IllegalArgumentException("node-id must be 0.." + SessionNumbers.MAX_NODE_ID);
         }
+        if (shutdownGrace == null || shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("shutdown-grace must not be negative");
+        }
     }
 
     /** Everything at its default, as an empty file gives. */
     public static GatewayConfig defaults(Path source) {
-        return new GatewayConfig(source, CoreConfig.defaults(), TlsConfig.defaults(), H2Limits.defaults(), 0);
+        return new GatewayConfig(source, CoreConfig.defaults(), TlsConfig.defaults(), H2Limits.defaults(), 0, DEFAULT_SHUTDOWN_GRACE);
     }
 
     public GatewayConfig withCore(CoreConfig newCore) {
-        return new GatewayConfig(source, newCore, tls, h2, nodeId);
+        return new GatewayConfig(source, newCore, tls, h2, nodeId, shutdownGrace);
+    }
+
+    public GatewayConfig withShutdownGrace(Duration grace) {
+        return new GatewayConfig(source, core, tls, h2, nodeId, grace);
     }
 
     public GatewayConfig withTls(TlsConfig newTls) {
-        return new GatewayConfig(source, core, newTls, h2, nodeId);
+        return new GatewayConfig(source, core, newTls, h2, nodeId, shutdownGrace);
     }
 
     /** Loads {@code file}; a missing default file means the built-in defaults. */
@@ -62,7 +73,8 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         TlsConfig tls = TlsConfigReader.read(root.optionalSection(TlsConfigReader.SECTION));
         H2Limits h2 = readH2(root.optionalSection(H2_SECTION));
         int nodeId = root.integer(NODE_ID, 0, 0, SessionNumbers.MAX_NODE_ID);
-        return new GatewayConfig(file, core, tls, h2, nodeId);
+        Duration grace = root.duration(SHUTDOWN_GRACE, DEFAULT_SHUTDOWN_GRACE);
+        return new GatewayConfig(file, core, tls, h2, nodeId, grace);
     }
 
     private static H2Limits readH2(ConfigSection s) {
@@ -76,7 +88,7 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
                     (int) s.size("max-header-list-bytes", d.maxHeaderListBytes(), 1024 * 1024),
                     (int) s.size("initial-window-bytes", d.initialWindowBytes(), Integer.MAX_VALUE - 1),
                     s.integer("max-resets-per-window", d.maxResetsPerWindow(), 1, 1_000_000),
-                    (int) s.duration("reset-window", java.time.Duration.ofSeconds(d.resetWindowSeconds())).toSeconds(),
+                    (int) s.duration("reset-window", Duration.ofSeconds(d.resetWindowSeconds())).toSeconds(),
                     s.integer("max-queued-control-frames", d.maxQueuedControlFrames(), 1, 1_000_000),
                     s.integer("max-empty-data-frames", d.maxEmptyDataFrames(), 1, 1000),
                     s.integer("max-small-continuations", d.maxSmallContinuations(), 1, 1000));
@@ -85,8 +97,4 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         }
     }
 
-    @SuppressWarnings("unused")
-    private static ConfigException unused() {
-        return null;
-    }
 }

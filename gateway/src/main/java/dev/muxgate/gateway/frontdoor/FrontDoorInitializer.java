@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SniCompletionEvent;
 import java.net.SocketAddress;
 import java.util.function.Consumer;
@@ -25,10 +26,12 @@ public final class FrontDoorInitializer extends ChannelInitializer<Channel> {
     private final HttpConnector connector;
     private final SocketAddress coreAddress;
     private final Consumer<SessionContext> sessionEnded;
+    private final ChannelGroup liveSessions;
 
     public FrontDoorInitializer(SessionNumbers numbers, TlsFrontEnd tls, H2SessionInitializer h2,
                                 HttpConnector connector, SocketAddress coreAddress,
-                                Consumer<SessionContext> sessionEnded) {
+                                Consumer<SessionContext> sessionEnded, ChannelGroup liveSessions) {
+        this.liveSessions = liveSessions;
         this.numbers = numbers;
         this.tls = tls;
         this.h2 = h2;
@@ -41,6 +44,7 @@ public final class FrontDoorInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         SessionContext session = new SessionContext(numbers.next());
         ch.attr(SessionContext.ATTRIBUTE).set(session);
+        liveSessions.add(ch);
         ch.pipeline().addLast("tls", tls.newSniHandler());
         ch.pipeline().addLast("session", new SessionWatcher(session, sessionEnded));
         ch.pipeline().addLast("dispatch", new ProtocolDispatch(session, h2, connector, coreAddress));

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -28,11 +29,18 @@ public final class H2SessionInitializer {
     private final H2Limits limits;
     private final HttpConnector connector;
     private final Consumer<String> malformedRequests;
+    private final Duration shutdownGrace;
 
-    public H2SessionInitializer(H2Limits limits, HttpConnector connector, Consumer<String> malformedRequests) {
+    /**
+     * @param shutdownGrace how long a closing session waits, after its GOAWAY, for the streams it
+     *                      already accepted to finish
+     */
+    public H2SessionInitializer(H2Limits limits, HttpConnector connector, Consumer<String> malformedRequests,
+                                Duration shutdownGrace) {
         this.limits = limits;
         this.connector = connector;
         this.malformedRequests = malformedRequests;
+        this.shutdownGrace = shutdownGrace;
     }
 
     /** Installs the session on {@code pipeline}; {@code streamOpened} hears every new stream. */
@@ -49,6 +57,8 @@ public final class H2SessionInitializer {
                 .encoderEnforceMaxQueuedControlFrames(limits.maxQueuedControlFrames())
                 .decoderEnforceMaxConsecutiveEmptyDataFrames(limits.maxEmptyDataFrames())
                 .decoderEnforceMaxSmallContinuationFrames(limits.maxSmallContinuations())
+                // Closing the session is then graceful: GOAWAY, and the open streams may finish.
+                .gracefulShutdownTimeoutMillis(shutdownGrace.toMillis())
                 .build();
         pipeline.addLast("h2", codec);
         pipeline.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
