@@ -2,7 +2,6 @@ package dev.muxgate.gateway;
 
 import dev.muxgate.httpcore.config.ConfigException;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code muxgate [--config FILE]}: loads the configuration, starts the gateway, and stops it on
@@ -46,20 +45,17 @@ public final class Main {
             System.exit(EXIT_START);
             return;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("muxgate: stopping");
-            gateway.close();
-            stopped.countDown();
-        }, "muxgate-shutdown"));
+        GracefulStop stop = new GracefulStop(gateway);
+        // SIGTERM and Ctrl-C end with status 0 once everything is drained; a JVM shutdown any
+        // other way (System.exit elsewhere, SIGHUP) still drains through the hook.
+        stop.onSignal("TERM");
+        stop.onSignal("INT");
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::stop, "muxgate-shutdown"));
         for (String line : gateway.startupReport()) {
             System.out.println("muxgate: " + line);
         }
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stop.awaitStopped();
+        System.exit(0);
     }
 
     private static String describe(Throwable e) {

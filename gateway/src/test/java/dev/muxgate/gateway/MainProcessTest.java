@@ -72,6 +72,7 @@ class MainProcessTest {
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("muxgate: TLS listener on 127.0.0.1:")), lines.toString());
             p.destroy();
             assertTrue(p.waitFor(20, TimeUnit.SECONDS), "gateway did not stop on SIGTERM");
+            assertEquals(0, p.exitValue(), "SIGTERM is a normal stop");
         } finally {
             p.destroyForcibly();
         }
