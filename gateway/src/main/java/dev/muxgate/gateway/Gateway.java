@@ -2,6 +2,7 @@ package dev.muxgate.gateway;
 
 import dev.muxgate.gateway.frontdoor.FrontDoorInitializer;
 import dev.muxgate.gateway.frontdoor.SessionContext;
+import dev.muxgate.gateway.session.SessionLog;
 import dev.muxgate.gateway.session.SessionNumbers;
 import dev.muxgate.gateway.tls.TlsConfig;
 import dev.muxgate.gateway.tls.TlsFrontEnd;
@@ -37,6 +38,7 @@ public final class Gateway implements AutoCloseable {
     private final ProxyCore core;
     private final TlsFrontEnd tls;
     private final Channel tlsListener;
+    private final SessionLog sessionLog;
     private final LongAdder malformedRequests = new LongAdder();
     private final LongAdder sessions = new LongAdder();
     private final ChannelGroup liveSessions = new DefaultChannelGroup("muxgate-sessions", GlobalEventExecutor.INSTANCE);
@@ -47,8 +49,11 @@ public final class Gateway implements AutoCloseable {
         this.loops = transport.newGroup(Runtime.getRuntime().availableProcessors(), "muxgate");
         ProxyCore startedCore = null;
         TlsFrontEnd startedTls = null;
+        SessionLog startedSessionLog = null;
         try {
             startedCore = ProxyCore.builder(config.core()).transport(transport).workers(loops).start();
+            startedSessionLog = SessionLog.open(config.sessionLog());
+            SessionLog log = startedSessionLog;
             Channel listener = null;
             if (config.tls().enabled()) {
                 startedTls = TlsFrontEnd.open(servedProtocolsOnly(config.tls()), Clock.systemUTC());
@@ -57,6 +62,7 @@ public final class Gateway implements AutoCloseable {
                 SessionNumbers numbers = new SessionNumbers(config.nodeId());
                 Consumer<SessionContext> ended = session -> {
                     sessions.increment();
+                    log.log(session);
                     sessionEnded.accept(session);
                 };
                 listener = new ServerBootstrap()
@@ -74,9 +80,13 @@ public final class Gateway implements AutoCloseable {
             this.core = startedCore;
             this.tls = startedTls;
             this.tlsListener = listener;
+            this.sessionLog = startedSessionLog;
         } catch (RuntimeException | InterruptedException e) {
             if (startedTls != null) {
                 startedTls.close();
+            }
+            if (startedSessionLog != null) {
+                startedSessionLog.close();
             }
             if (startedCore != null) {
                 startedCore.close();
@@ -168,6 +178,7 @@ public final class Gateway implements AutoCloseable {
                 "remap " + rule.host() + rule.pathPrefix() + " -> " + rule.target()));
         lines.add(config.core().accessLog().enabled()
                 ? "access log " + config.core().accessLog().path() : "access log off");
+        lines.add(config.sessionLog().enabled() ? "session log " + config.sessionLog().path() : "session log off");
         lines.add("ready");
         return lines;
     }
@@ -184,6 +195,8 @@ public final class Gateway implements AutoCloseable {
         core.stopAccepting();
         drainSessions();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        // Every session's end has run on its loop by now: no session line can come after this.
+        sessionLog.close();
         core.close();
         if (tls != null) {
             tls.close();

@@ -1,5 +1,7 @@
 package dev.muxgate.gateway;
 
+import dev.muxgate.gateway.session.SessionLogConfig;
+import dev.muxgate.gateway.session.SessionLogConfigReader;
 import dev.muxgate.gateway.session.SessionNumbers;
 import dev.muxgate.gateway.tls.TlsConfig;
 import dev.muxgate.gateway.tls.TlsConfigReader;
@@ -19,7 +21,7 @@ import java.util.Set;
  * node id. The gateway owns the root, so it is the one that rejects unknown top-level keys.
  */
 public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limits h2, int nodeId,
-                            Duration shutdownGrace) {
+                            Duration shutdownGrace, SessionLogConfig sessionLog) {
 
     static final String H2_SECTION = "h2";
     static final String NODE_ID = "node-id";
@@ -40,6 +42,7 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         if (nodeId < 0 || nodeId > SessionNumbers.MAX_NODE_ID) {
             throw new IllegalArgumentException("node-id must be 0.." + SessionNumbers.MAX_NODE_ID);
         }
+        java.util.Objects.requireNonNull(sessionLog, "sessionLog");
         if (shutdownGrace == null || shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdown-grace must not be negative");
         }
@@ -47,19 +50,24 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
 
     /** Everything at its default, as an empty file gives. */
     public static GatewayConfig defaults(Path source) {
-        return new GatewayConfig(source, CoreConfig.defaults(), TlsConfig.defaults(), H2Limits.defaults(), 0, DEFAULT_SHUTDOWN_GRACE);
+        return new GatewayConfig(source, CoreConfig.defaults(), TlsConfig.defaults(), H2Limits.defaults(), 0, DEFAULT_SHUTDOWN_GRACE,
+                SessionLogConfig.defaults());
     }
 
     public GatewayConfig withCore(CoreConfig newCore) {
-        return new GatewayConfig(source, newCore, tls, h2, nodeId, shutdownGrace);
+        return new GatewayConfig(source, newCore, tls, h2, nodeId, shutdownGrace, sessionLog);
     }
 
     public GatewayConfig withShutdownGrace(Duration grace) {
-        return new GatewayConfig(source, core, tls, h2, nodeId, grace);
+        return new GatewayConfig(source, core, tls, h2, nodeId, grace, sessionLog);
+    }
+
+    public GatewayConfig withSessionLog(SessionLogConfig newSessionLog) {
+        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, newSessionLog);
     }
 
     public GatewayConfig withTls(TlsConfig newTls) {
-        return new GatewayConfig(source, core, newTls, h2, nodeId, shutdownGrace);
+        return new GatewayConfig(source, core, newTls, h2, nodeId, shutdownGrace, sessionLog);
     }
 
     /** Loads {@code file}; a missing default file means the built-in defaults. */
@@ -70,11 +78,13 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         ConfigSection root = ConfigDocument.load(file).root();
         root.rejectUnknownKeys(TOP_LEVEL_KEYS);
         CoreConfig core = CoreConfigReader.read(root);
+        SessionLogConfig sessionLog = SessionLogConfigReader.read(
+                root.optionalSection("logs").optionalSection(SessionLogConfigReader.SECTION));
         TlsConfig tls = TlsConfigReader.read(root.optionalSection(TlsConfigReader.SECTION));
         H2Limits h2 = readH2(root.optionalSection(H2_SECTION));
         int nodeId = root.integer(NODE_ID, 0, 0, SessionNumbers.MAX_NODE_ID);
         Duration grace = root.duration(SHUTDOWN_GRACE, DEFAULT_SHUTDOWN_GRACE);
-        return new GatewayConfig(file, core, tls, h2, nodeId, grace);
+        return new GatewayConfig(file, core, tls, h2, nodeId, grace, sessionLog);
     }
 
     private static H2Limits readH2(ConfigSection s) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.muxgate.gateway.session.SessionLogConfig;
 import dev.muxgate.gateway.tls.TlsConfig;
 import dev.muxgate.httpcore.config.AccessLogConfig;
 import dev.muxgate.httpcore.config.CoreConfig;
@@ -33,6 +34,8 @@ class CurlAgainstGatewayTest {
     private Gateway gateway;
     private String base;
     private Path accessLog;
+    private Path sessionLog;
+    private String tlsBase;
 
     @BeforeEach
     void startGateway() throws Exception {
@@ -43,9 +46,12 @@ class CurlAgainstGatewayTest {
                 .withListener(new ListenerConfig(true, "127.0.0.1", 0))
                 .withAccessLog(new AccessLogConfig(true, accessLog, log.format(), log.rotateBytes(),
                         log.rotateInterval(), log.keepFiles(), log.queueLines()));
+        sessionLog = dir.resolve("session.log");
         gateway = Gateway.start(GatewayConfig.defaults(dir.resolve("gateway.yaml")).withCore(core)
-                .withTls(TlsConfig.defaults().withListener("127.0.0.1", 0).withStateDir(dir.resolve("state"))));
+                .withTls(TlsConfig.defaults().withListener("127.0.0.1", 0).withStateDir(dir.resolve("state")))
+                .withSessionLog(new SessionLogConfig(true, sessionLog, 0, Duration.ZERO, 0, 1024)));
         base = "http://127.0.0.1:" + gateway.core().listenAddress().getPort();
+        tlsBase = "https://127.0.0.1:" + gateway.tlsAddress().getPort();
     }
 
     @AfterEach
@@ -76,6 +82,46 @@ class CurlAgainstGatewayTest {
         assertEquals("200", f[7]);
         assertEquals("200", f[9]);
         assertEquals("internal:demo", f[10]);
+    }
+
+    @Test
+    void curlOverHttp2IsTaggedH2WithTheSessionNumberAndTheSessionLogAgrees() throws Exception {
+        CurlResult first = curl("-sSk", "--http2", "-o", "/dev/null", "-w", "%{http_version} %{http_code}",
+                tlsBase + "/", tlsBase + "/status/201");
+        assertEquals(0, first.exit, first.stderr);
+        CurlResult second = curl("-sSk", "--http2", "-o", "/dev/null", "-w", "%{http_version} %{http_code}", tlsBase + "/");
+        assertEquals("2 200", second.stdout);
+        gateway.close();
+        gateway = null;
+        List<String[]> access = Files.readAllLines(accessLog).stream().map(l -> l.split(" ")).toList();
+        assertEquals(3, access.size());
+        for (String[] f : access) {
+            assertEquals("h2", f[3]);
+        }
+        // Two streams of the first session, one of the second: numbers count from 1.
+        assertEquals(List.of("1", "1", "2"), access.stream().map(f -> f[4]).sorted().toList());
+        List<String[]> sessions = Files.readAllLines(sessionLog).stream().map(l -> l.split(" ")).toList();
+        assertEquals(2, sessions.size(), sessions.toString());
+        for (String[] f : sessions) {
+            // time number protocol chi chp sni tlsv cipher ttms streams bytes_in bytes_out reason
+            assertEquals("h2", f[2]);
+            assertEquals("127.0.0.1", f[3]);
+            long streams = access.stream().filter(a -> a[4].equals(f[1])).count();
+            assertEquals(String.valueOf(streams), f[9], "session " + f[1] + " stream count");
+        }
+    }
+
+    @Test
+    void curlOverTlsHttp11IsOnePluginConnectionPerConnection() throws Exception {
+        CurlResult r = curl("-sSk", "--http1.1", "-o", "/dev/null", "-o", "/dev/null", "-w", "%{http_version}\n",
+                tlsBase + "/bytes/1", tlsBase + "/bytes/2");
+        assertEquals(List.of("1.1", "1.1"), r.stdout.lines().toList(), r.stderr);
+        gateway.close();
+        gateway = null;
+        List<String[]> access = Files.readAllLines(accessLog).stream().map(l -> l.split(" ")).toList();
+        assertEquals(2, access.size());
+        assertEquals("http/1.1", access.get(0)[3]);
+        assertEquals(access.get(0)[4], access.get(1)[4], "one connection, one session number");
     }
 
     @Test
@@ -154,8 +200,4 @@ class CurlAgainstGatewayTest {
         return false;
     }
 
-    @SuppressWarnings("unused")
-    private static Duration unused() {
-        return Duration.ZERO;
-    }
 }

@@ -1,6 +1,7 @@
 package dev.muxgate.gateway.frontdoor;
 
 import dev.muxgate.gateway.session.SessionNumbers;
+import dev.muxgate.gateway.session.SessionTrafficMeter;
 import dev.muxgate.gateway.tls.TlsFrontEnd;
 import dev.muxgate.httpcore.connect.HttpConnector;
 import dev.muxgate.spdy.h2.H2SessionInitializer;
@@ -45,6 +46,8 @@ public final class FrontDoorInitializer extends ChannelInitializer<Channel> {
         SessionContext session = new SessionContext(numbers.next());
         ch.attr(SessionContext.ATTRIBUTE).set(session);
         liveSessions.add(ch);
+        // First, so it counts the raw bytes both ways and stamps the end before the watcher reports.
+        ch.pipeline().addLast(SessionTrafficMeter.NAME, new SessionTrafficMeter(session));
         ch.pipeline().addLast("tls", tls.newSniHandler());
         ch.pipeline().addLast("session", new SessionWatcher(session, sessionEnded));
         ch.pipeline().addLast("dispatch", new ProtocolDispatch(session, h2, connector, coreAddress));

@@ -6,9 +6,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * How values are spelled in an access log line, and back. Every text value becomes one token that
- * holds no whitespace, no line break, no quote and no backslash, so that no request can forge a
- * line or shift a field:
+ * How values are spelled in a log line (the access log's, the session log's), and back. Every text
+ * value becomes one token that holds no whitespace, no line break, no quote and no backslash, so
+ * that no request or client can forge a line or shift a field:
  *
  * <ul>
  *   <li>null and empty text print as {@code -} (unset);</li>
@@ -21,17 +21,22 @@ import java.nio.charset.StandardCharsets;
  * </ul>
  *
  * {@code %} is left alone: URLs are full of percent-encoding and it means nothing in a line.
+ *
+ * <p>The methods append to a caller's buffer and allocate nothing, so a {@link LineFormatter} can
+ * use them on its per-line path.
  */
-final class FieldText {
+public final class FieldText {
 
-    static final String UNSET = "-";
+    /** The token for a value that is not set (null or empty text). */
+    public static final String UNSET = "-";
 
     private static final String HEX = "0123456789ABCDEF";
 
     private FieldText() {
     }
 
-    static void escapeTo(StringBuilder out, String value) {
+    /** Appends {@code value} as one token, escaped as the class comment describes. */
+    public static void escapeTo(StringBuilder out, String value) {
         if (value == null || value.isEmpty()) {
             out.append('-');
             return;
@@ -68,7 +73,7 @@ final class FieldText {
     }
 
     /** The inverse of {@link #escapeTo}: {@code -} gives null; a bad escape is rejected. */
-    static String unescape(String token) {
+    public static String unescape(String token) {
         if (token.equals(UNSET)) {
             return null;
         }
@@ -126,7 +131,7 @@ final class FieldText {
     }
 
     /** Epoch milliseconds as seconds with exactly three decimals, without formatting objects. */
-    static void appendEpochSeconds(StringBuilder out, long epochMillis) {
+    public static void appendEpochSeconds(StringBuilder out, long epochMillis) {
         long seconds = Math.floorDiv(epochMillis, 1000L);
         int millis = (int) Math.floorMod(epochMillis, 1000L);
         out.append(seconds).append('.');

@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The access log file being written: opens it (creating its directories), appends lines through a
+ * The log file being written (access log, session log): opens it (creating its directories), appends lines through a
  * buffered UTF-8 writer, rotates it when {@link LogRotation} says so, and survives I/O failures by
  * counting them, dropping the broken file and opening it again on a later line. Confined to the
  * writer thread.

@@ -15,7 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * When the live access log is rotated and what becomes of it: renamed beside itself to
+ * When a live log file is rotated and what becomes of it: renamed beside itself to
  * {@code <name>.YYYYMMDD-HHMMSS} (UTC, the moment of rotation; {@code .1}, {@code .2}, ... added
  * when rotating more than once in a second), after which only the newest {@code keepFiles}
  * rotated files are kept.
@@ -31,9 +31,10 @@ final class LogRotation {
     private final int keepFiles;
     private final Pattern rotatedName;
 
-    LogRotation(Path live, long rotateBytes, Duration rotateInterval, int keepFiles) {
+    /** {@code logName} names the log in the message when {@code live} names no file. */
+    LogRotation(String logName, Path live, long rotateBytes, Duration rotateInterval, int keepFiles) {
         if (live.getFileName() == null) {
-            throw new IllegalArgumentException("access log path " + live + " names no file");
+            throw new IllegalArgumentException(logName + " path " + live + " names no file");
         }
         this.live = live;
         this.rotateBytes = rotateBytes;

@@ -11,13 +11,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Closing happens under the same lock as offering, so once {@link #close} returns no record
  * can slip in behind the writer's last drain: every record {@link #offer} accepted is drained.
  */
-final class RecordQueue {
+final class RecordQueue<T> {
 
     enum Offer { ACCEPTED, FULL, CLOSED }
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final TransactionRecord[] ring;
+    private final Object[] ring;
     private int head;
     private int count;
     private boolean closed;
@@ -27,10 +27,10 @@ final class RecordQueue {
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be positive");
         }
-        ring = new TransactionRecord[capacity];
+        ring = new Object[capacity];
     }
 
-    Offer offer(TransactionRecord record) {
+    Offer offer(T record) {
         lock.lock();
         try {
             if (closed) {
@@ -58,7 +58,7 @@ final class RecordQueue {
      * @return how many records were moved, 0 when woken or timed out with none, -1 once the queue
      *         is closed and empty
      */
-    int drainTo(TransactionRecord[] into, long waitNanos) {
+    int drainTo(T[] into, long waitNanos) {
         lock.lock();
         try {
             long remaining = waitNanos;
@@ -76,7 +76,7 @@ final class RecordQueue {
             }
             int n = Math.min(count, into.length);
             for (int i = 0; i < n; i++) {
-                into[i] = ring[head];
+                into[i] = record(head);
                 ring[head] = null;
                 head = (head + 1) % ring.length;
             }
@@ -85,6 +85,11 @@ final class RecordQueue {
         } finally {
             lock.unlock();
         }
+    }
+
+    @SuppressWarnings("unchecked") // only offer() stores into the ring, and only Ts
+    private T record(int index) {
+        return (T) ring[index];
     }
 
     /** Makes a waiting {@link #drainTo} return, so the consumer looks at its other work. */

@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts the access log's write failures and tells the operator about them on stderr, at most
+ * Counts a log file's write failures and tells the operator about them on stderr, at most
  * once a minute so that a full disk does not also flood the console. Used on the writer thread
  * only; the count may be read from anywhere.
  */
@@ -16,6 +16,7 @@ final class WriteErrorReport {
 
     static final Duration INTERVAL = Duration.ofMinutes(1);
 
+    private final String logName;
     private final Path path;
     private final Clock clock;
     private final PrintStream err;
@@ -24,7 +25,9 @@ final class WriteErrorReport {
     private long unreported;
     private boolean failing;
 
-    WriteErrorReport(Path path, Clock clock, PrintStream err) {
+    /** {@code logName} starts every report, e.g. {@code access log}. */
+    WriteErrorReport(String logName, Path path, Clock clock, PrintStream err) {
+        this.logName = logName;
         this.path = path;
         this.clock = clock;
         this.err = err;
@@ -40,7 +43,7 @@ final class WriteErrorReport {
             return;
         }
         String message = cause.getMessage();
-        err.println("muxgate: access log " + path + ": cannot " + action + " ("
+        err.println("muxgate: " + logName + " " + path + ": cannot " + action + " ("
                 + cause.getClass().getSimpleName() + (message == null ? "" : ": " + message) + ")"
                 + (unreported > 0 ? "; " + unreported + " more failures since the last report" : "")
                 + "; write errors so far: " + errors.get() + "; will keep trying");
@@ -58,7 +61,7 @@ final class WriteErrorReport {
     void succeeded() {
         if (failing) {
             failing = false;
-            err.println("muxgate: access log " + path + ": writing again (write errors so far: " + errors.get() + ")");
+            err.println("muxgate: " + logName + " " + path + ": writing again (write errors so far: " + errors.get() + ")");
         }
     }
 

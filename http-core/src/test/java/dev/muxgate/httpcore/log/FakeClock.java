@@ -8,16 +8,23 @@ import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A clock tests move by hand. It can also hold the access log writer thread the next time that
- * thread reads the time, which freezes the writer so a test can fill its queue deterministically.
+ * A clock tests move by hand. It can also hold a log writer thread (the access log's unless told
+ * another name) the next time that thread reads the time, which freezes the writer so a test can
+ * fill its queue deterministically.
  */
 final class FakeClock extends Clock {
 
+    private final String writerThread;
     private volatile Instant now;
     private volatile CountDownLatch writerGate = new CountDownLatch(0);
 
     FakeClock(Instant start) {
+        this(start, AsyncAccessLogWriter.THREAD_NAME);
+    }
+
+    FakeClock(Instant start, String writerThread) {
         this.now = start;
+        this.writerThread = writerThread;
     }
 
     void advance(Duration by) {
@@ -34,7 +41,7 @@ final class FakeClock extends Clock {
 
     @Override
     public Instant instant() {
-        if (Thread.currentThread().getName().equals(AsyncAccessLogWriter.THREAD_NAME)) {
+        if (Thread.currentThread().getName().equals(writerThread)) {
             try {
                 writerGate.await();
             } catch (InterruptedException e) {

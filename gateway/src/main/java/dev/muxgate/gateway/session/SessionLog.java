@@ -1,0 +1,109 @@
+package dev.muxgate.gateway.session;
+
+import dev.muxgate.gateway.frontdoor.SessionContext;
+import dev.muxgate.httpcore.log.AsyncLineWriter;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * The session log: one line per client session when it ends, in the {@link SessionLogFormat},
+ * written by an {@link AsyncLineWriter} on a thread of its own ({@value #THREAD_NAME}). Fed by
+ * the front door's end-of-session callback: {@link #log} reads the session's facts on its event
+ * loop into a {@link SessionRecord} and hands that over without blocking or doing I/O; a full
+ * queue drops the line and notes the count in the file. {@link #close} writes every line accepted
+ * before it, so call it once the event loops have ended their sessions.
+ */
+public final class SessionLog implements AutoCloseable {
+
+    public static final String THREAD_NAME = "muxgate-session-log";
+
+    /** What the log is called in error reports and drop notes. */
+    static final String LOG_NAME = "session log";
+
+    /** Null when the log is disabled. */
+    private final AsyncLineWriter<SessionRecord> writer;
+
+    private SessionLog(AsyncLineWriter<SessionRecord> writer) {
+        this.writer = writer;
+    }
+
+    /**
+     * The session log {@code config} asks for, its thread started and its file open; or, when the
+     * log is disabled, one that discards every session and starts no thread.
+     *
+     * @throws IllegalArgumentException if the path names no file
+     */
+    public static SessionLog open(SessionLogConfig config) {
+        return open(config, Clock.systemUTC());
+    }
+
+    /** With the clock that rotation by time and error reports go by (tests pass a fake one). */
+    public static SessionLog open(SessionLogConfig config, Clock clock) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(clock, "clock");
+        if (!config.enabled()) {
+            return new SessionLog(null);
+        }
+        return new SessionLog(AsyncLineWriter.builder(config.file(), SessionLogFormat::formatTo)
+                .name(LOG_NAME)
+                .threadName(THREAD_NAME)
+                .clock(clock)
+                .start());
+    }
+
+    public boolean enabled() {
+        return writer != null;
+    }
+
+    /**
+     * Logs a session that has ended (marking it ended now if nobody has). Call on the session's
+     * event loop; never blocks.
+     */
+    public void log(SessionContext session) {
+        Objects.requireNonNull(session, "session");
+        if (writer != null) {
+            writer.log(SessionRecord.of(session));
+        }
+    }
+
+    /** Logs an ended session already read into a record; from any thread, never blocks. */
+    public void log(SessionRecord session) {
+        Objects.requireNonNull(session, "session");
+        if (writer != null) {
+            writer.log(session);
+        }
+    }
+
+    /** Closes and opens the file again after an external tool (logrotate) moved it. Returns at once. */
+    public void reopen() {
+        if (writer != null) {
+            writer.reopen();
+        }
+    }
+
+    /**
+     * Writes every line accepted so far and closes the file; waits for that, so call it off the
+     * event loops. Later calls do nothing; later sessions are dropped.
+     */
+    @Override
+    public void close() {
+        if (writer != null) {
+            writer.close();
+        }
+    }
+
+    /** Lines dropped because the queue was full or the log was closed; 0 when disabled. */
+    public long droppedLines() {
+        return writer == null ? 0 : writer.droppedLines();
+    }
+
+    /** Lines that could not be written and failed file operations; 0 when disabled. */
+    public long writeErrors() {
+        return writer == null ? 0 : writer.writeErrors();
+    }
+
+    /** Lines handed to the file, drop notes included; 0 when disabled. */
+    public long writtenLines() {
+        return writer == null ? 0 : writer.writtenLines();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.muxgate.gateway.session;
+
+import dev.muxgate.httpcore.log.LineLogConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where and how the session log is written ({@code logs.session} of the configuration file). The
+ * defaults are the access log's, but for the file name.
+ *
+ * @param enabled        false writes no session log at all
+ * @param path           the live file; rotated files sit beside it
+ * @param rotateBytes    rotate when the live file would grow past this size (0: never by size)
+ * @param rotateInterval rotate when the live file is older than this (zero: never by time)
+ * @param keepFiles      rotated files kept; older ones are deleted (0: keep all)
+ * @param queueLines     lines buffered between the event loops and the writer thread
+ */
+public record SessionLogConfig(
+        boolean enabled,
+        Path path,
+        long rotateBytes,
+        Duration rotateInterval,
+        int keepFiles,
+        int queueLines) {
+
+    public static final Path DEFAULT_PATH = Path.of("var/log/session.log");
+
+    /** @throws IllegalArgumentException starting with the name of the offending key */
+    public SessionLogConfig {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(rotateInterval, "rotateInterval");
+        // The rules are the writer's; checked here too so a bad file fails at start-up, not at open.
+        new LineLogConfig(path, rotateBytes, rotateInterval, keepFiles, queueLines);
+        if (path.getFileName() == null) {
+            throw new IllegalArgumentException("path must name a file, got " + path);
+        }
+    }
+
+    public static SessionLogConfig defaults() {
+        return new SessionLogConfig(true, DEFAULT_PATH, 100L * 1024 * 1024, Duration.ofDays(1), 10, 65536);
+    }
+
+    /** The writer's settings. */
+    public LineLogConfig file() {
+        return new LineLogConfig(path, rotateBytes, rotateInterval, keepFiles, queueLines);
+    }
+}
