@@ -1,6 +1,9 @@
 package dev.muxgate.gateway;
 
 import dev.muxgate.gateway.frontdoor.FrontDoorInitializer;
+import dev.muxgate.gateway.admin.AdminServer;
+import dev.muxgate.gateway.admin.GatewayMetrics;
+import dev.muxgate.gateway.admin.LiveSessions;
 import dev.muxgate.gateway.frontdoor.SessionContext;
 import dev.muxgate.gateway.session.SessionLog;
 import dev.muxgate.gateway.session.SessionNumbers;
@@ -21,7 +24,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -39,8 +41,10 @@ public final class Gateway implements AutoCloseable {
     private final TlsFrontEnd tls;
     private final Channel tlsListener;
     private final SessionLog sessionLog;
-    private final LongAdder malformedRequests = new LongAdder();
-    private final LongAdder sessions = new LongAdder();
+    private final GatewayMetrics metrics;
+    private final LiveSessions live = new LiveSessions();
+    private final AdminServer admin;
+    private final SessionAccounting accounting;
     private final ChannelGroup liveSessions = new DefaultChannelGroup("muxgate-sessions", GlobalEventExecutor.INSTANCE);
 
     private Gateway(GatewayConfig config, Consumer<SessionContext> sessionEnded) throws InterruptedException {
@@ -50,21 +54,21 @@ public final class Gateway implements AutoCloseable {
         ProxyCore startedCore = null;
         TlsFrontEnd startedTls = null;
         SessionLog startedSessionLog = null;
+        AdminServer startedAdmin = null;
+        SessionAccounting startedAccounting = null;
+        GatewayMetrics startedMetrics = null;
         try {
             startedCore = ProxyCore.builder(config.core()).transport(transport).workers(loops).start();
             startedSessionLog = SessionLog.open(config.sessionLog());
-            SessionLog log = startedSessionLog;
+            startedMetrics = new GatewayMetrics(startedCore.stats());
+            startedMetrics.bindJvmMetrics();
+            startedAccounting = new SessionAccounting(startedMetrics, live, startedSessionLog, sessionEnded);
             Channel listener = null;
             if (config.tls().enabled()) {
                 startedTls = TlsFrontEnd.open(servedProtocolsOnly(config.tls()), Clock.systemUTC());
                 H2SessionInitializer h2 = new H2SessionInitializer(config.h2(), startedCore.connector(),
-                        reason -> malformedRequests.increment(), config.shutdownGrace());
+                        reason -> { }, config.shutdownGrace());
                 SessionNumbers numbers = new SessionNumbers(config.nodeId());
-                Consumer<SessionContext> ended = session -> {
-                    sessions.increment();
-                    log.log(session);
-                    sessionEnded.accept(session);
-                };
                 listener = new ServerBootstrap()
                         .group(loops)
                         .channel(transport.serverChannelClass())
@@ -72,16 +76,25 @@ public final class Gateway implements AutoCloseable {
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new FrontDoorInitializer(numbers, startedTls, h2, startedCore.connector(),
-                                startedCore.listenAddress(), ended, liveSessions))
+                                startedCore.listenAddress(), startedAccounting, liveSessions))
                         .bind(config.tls().host(), config.tls().port())
                         .sync()
                         .channel();
             }
+            if (config.admin().enabled()) {
+                startedAdmin = AdminServer.start(config.admin(), loops, transport, startedMetrics, live);
+            }
             this.core = startedCore;
+            this.admin = startedAdmin;
+            this.metrics = startedMetrics;
+            this.accounting = startedAccounting;
             this.tls = startedTls;
             this.tlsListener = listener;
             this.sessionLog = startedSessionLog;
         } catch (RuntimeException | InterruptedException e) {
+            if (startedAdmin != null) {
+                startedAdmin.close();
+            }
             if (startedTls != null) {
                 startedTls.close();
             }
@@ -127,11 +140,20 @@ public final class Gateway implements AutoCloseable {
     }
 
     public long malformedRequests() {
-        return malformedRequests.sum();
+        return accounting.malformedRequests();
     }
 
     public long endedSessions() {
-        return sessions.sum();
+        return accounting.endedSessions();
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** The admin listener's address, or null when it is off. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
     }
 
     /**
@@ -179,6 +201,10 @@ public final class Gateway implements AutoCloseable {
         lines.add(config.core().accessLog().enabled()
                 ? "access log " + config.core().accessLog().path() : "access log off");
         lines.add(config.sessionLog().enabled() ? "session log " + config.sessionLog().path() : "session log off");
+        if (admin != null) {
+            lines.add("admin on " + admin.address().getHostString() + ':' + admin.address().getPort()
+                    + " (/metrics, /health, /sessions)");
+        }
         lines.add("ready");
         return lines;
     }
@@ -189,11 +215,18 @@ public final class Gateway implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (admin != null) {
+            // Load balancers polling /health see the drain from its first moment.
+            admin.setDraining(true);
+        }
         if (tlsListener != null) {
             tlsListener.close().awaitUninterruptibly();
         }
         core.stopAccepting();
         drainSessions();
+        if (admin != null) {
+            admin.close();
+        }
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         // Every session's end has run on its loop by now: no session line can come after this.
         sessionLog.close();

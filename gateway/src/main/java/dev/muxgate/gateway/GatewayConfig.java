@@ -1,5 +1,7 @@
 package dev.muxgate.gateway;
 
+import dev.muxgate.gateway.admin.AdminConfig;
+import dev.muxgate.gateway.admin.AdminConfigReader;
 import dev.muxgate.gateway.session.SessionLogConfig;
 import dev.muxgate.gateway.session.SessionLogConfigReader;
 import dev.muxgate.gateway.session.SessionNumbers;
@@ -21,7 +23,7 @@ import java.util.Set;
  * node id. The gateway owns the root, so it is the one that rejects unknown top-level keys.
  */
 public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limits h2, int nodeId,
-                            Duration shutdownGrace, SessionLogConfig sessionLog) {
+                            Duration shutdownGrace, SessionLogConfig sessionLog, AdminConfig admin) {
 
     static final String H2_SECTION = "h2";
     static final String NODE_ID = "node-id";
@@ -35,6 +37,7 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         keys.add(H2_SECTION);
         keys.add(NODE_ID);
         keys.add(SHUTDOWN_GRACE);
+        keys.add(AdminConfigReader.SECTION);
         TOP_LEVEL_KEYS = Set.copyOf(keys);
     }
 
@@ -43,6 +46,7 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
             throw new IllegalArgumentException("node-id must be 0.." + SessionNumbers.MAX_NODE_ID);
         }
         java.util.Objects.requireNonNull(sessionLog, "sessionLog");
+        java.util.Objects.requireNonNull(admin, "admin");
         if (shutdownGrace == null || shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdown-grace must not be negative");
         }
@@ -51,23 +55,27 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
     /** Everything at its default, as an empty file gives. */
     public static GatewayConfig defaults(Path source) {
         return new GatewayConfig(source, CoreConfig.defaults(), TlsConfig.defaults(), H2Limits.defaults(), 0, DEFAULT_SHUTDOWN_GRACE,
-                SessionLogConfig.defaults());
+                SessionLogConfig.defaults(), AdminConfig.defaults());
     }
 
     public GatewayConfig withCore(CoreConfig newCore) {
-        return new GatewayConfig(source, newCore, tls, h2, nodeId, shutdownGrace, sessionLog);
+        return new GatewayConfig(source, newCore, tls, h2, nodeId, shutdownGrace, sessionLog, admin);
     }
 
     public GatewayConfig withShutdownGrace(Duration grace) {
-        return new GatewayConfig(source, core, tls, h2, nodeId, grace, sessionLog);
+        return new GatewayConfig(source, core, tls, h2, nodeId, grace, sessionLog, admin);
     }
 
     public GatewayConfig withSessionLog(SessionLogConfig newSessionLog) {
-        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, newSessionLog);
+        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, newSessionLog, admin);
+    }
+
+    public GatewayConfig withAdmin(AdminConfig newAdmin) {
+        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, newAdmin);
     }
 
     public GatewayConfig withTls(TlsConfig newTls) {
-        return new GatewayConfig(source, core, newTls, h2, nodeId, shutdownGrace, sessionLog);
+        return new GatewayConfig(source, core, newTls, h2, nodeId, shutdownGrace, sessionLog, admin);
     }
 
     /** Loads {@code file}; a missing default file means the built-in defaults. */
@@ -84,7 +92,8 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         H2Limits h2 = readH2(root.optionalSection(H2_SECTION));
         int nodeId = root.integer(NODE_ID, 0, 0, SessionNumbers.MAX_NODE_ID);
         Duration grace = root.duration(SHUTDOWN_GRACE, DEFAULT_SHUTDOWN_GRACE);
-        return new GatewayConfig(file, core, tls, h2, nodeId, grace, sessionLog);
+        AdminConfig admin = AdminConfigReader.read(root.optionalSection(AdminConfigReader.SECTION));
+        return new GatewayConfig(file, core, tls, h2, nodeId, grace, sessionLog, admin);
     }
 
     private static H2Limits readH2(ConfigSection s) {

@@ -48,6 +48,7 @@ class CurlAgainstGatewayTest {
                         log.rotateInterval(), log.keepFiles(), log.queueLines()));
         sessionLog = dir.resolve("session.log");
         gateway = Gateway.start(GatewayConfig.defaults(dir.resolve("gateway.yaml")).withCore(core)
+                .withAdmin(new dev.muxgate.gateway.admin.AdminConfig(true, "127.0.0.1", 0))
                 .withTls(TlsConfig.defaults().withListener("127.0.0.1", 0).withStateDir(dir.resolve("state")))
                 .withSessionLog(new SessionLogConfig(true, sessionLog, 0, Duration.ZERO, 0, 1024)));
         base = "http://127.0.0.1:" + gateway.core().listenAddress().getPort();

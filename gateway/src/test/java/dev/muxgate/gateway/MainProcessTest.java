@@ -56,7 +56,8 @@ class MainProcessTest {
         Path log = dir.resolve("access.log");
         Files.writeString(conf, "listeners:\n  http:\n    host: 127.0.0.1\n    port: 0\n"
                 + "tls:\n  host: 127.0.0.1\n  port: 0\n  state-dir: " + dir.resolve("state") + "\n"
-                + "logs:\n  access:\n    path: " + log + "\n");
+                + "admin:\n  port: 0\n"
+                + "logs:\n  access:\n    path: " + log + "\n  session:\n    path: " + dir.resolve("session.log") + "\n");
         Process p = start("--config", conf.toString());
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             List<String> lines = new ArrayList<>();

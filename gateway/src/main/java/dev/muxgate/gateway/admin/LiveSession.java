@@ -29,7 +29,7 @@ public interface LiveSession {
     long startNanos();
 
     /** A view of fixed facts and a live count of open streams. */
-    static LiveSession of(long number, String protocol, String clientIp, int clientPort, long startNanos,
+    public static LiveSession of(long number, String protocol, String clientIp, int clientPort, long startNanos,
                           LongSupplier openStreams) {
         return new Fixed(number, protocol, clientIp, clientPort, startNanos, openStreams);
     }

@@ -12,7 +12,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SniCompletionEvent;
 import java.net.SocketAddress;
-import java.util.function.Consumer;
 
 /**
  * The pipeline of every connection accepted on the TLS listener: a session number, then SNI and
@@ -26,19 +25,19 @@ public final class FrontDoorInitializer extends ChannelInitializer<Channel> {
     private final H2SessionInitializer h2;
     private final HttpConnector connector;
     private final SocketAddress coreAddress;
-    private final Consumer<SessionContext> sessionEnded;
+    private final SessionObserver observer;
     private final ChannelGroup liveSessions;
 
     public FrontDoorInitializer(SessionNumbers numbers, TlsFrontEnd tls, H2SessionInitializer h2,
                                 HttpConnector connector, SocketAddress coreAddress,
-                                Consumer<SessionContext> sessionEnded, ChannelGroup liveSessions) {
+                                SessionObserver observer, ChannelGroup liveSessions) {
         this.liveSessions = liveSessions;
+        this.observer = observer;
         this.numbers = numbers;
         this.tls = tls;
         this.h2 = h2;
         this.connector = connector;
         this.coreAddress = coreAddress;
-        this.sessionEnded = sessionEnded;
     }
 
     @Override
@@ -49,18 +48,18 @@ public final class FrontDoorInitializer extends ChannelInitializer<Channel> {
         // First, so it counts the raw bytes both ways and stamps the end before the watcher reports.
         ch.pipeline().addLast(SessionTrafficMeter.NAME, new SessionTrafficMeter(session));
         ch.pipeline().addLast("tls", tls.newSniHandler());
-        ch.pipeline().addLast("session", new SessionWatcher(session, sessionEnded));
-        ch.pipeline().addLast("dispatch", new ProtocolDispatch(session, h2, connector, coreAddress));
+        ch.pipeline().addLast("session", new SessionWatcher(session, observer));
+        ch.pipeline().addLast("dispatch", new ProtocolDispatch(session, h2, connector, coreAddress, observer));
     }
 
     /** Notes the SNI name and reports the session when its connection closes. */
     private static final class SessionWatcher extends ChannelInboundHandlerAdapter {
         private final SessionContext session;
-        private final Consumer<SessionContext> sessionEnded;
+        private final SessionObserver observer;
 
-        SessionWatcher(SessionContext session, Consumer<SessionContext> sessionEnded) {
+        SessionWatcher(SessionContext session, SessionObserver observer) {
             this.session = session;
-            this.sessionEnded = sessionEnded;
+            this.observer = observer;
         }
 
         @Override
@@ -77,7 +76,7 @@ public final class FrontDoorInitializer extends ChannelInitializer<Channel> {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             session.closeReason("closed");
-            sessionEnded.accept(session);
+            observer.sessionEnded(session);
             ctx.fireChannelInactive();
         }
     }

@@ -26,11 +26,13 @@ final class ProtocolDispatch extends ApplicationProtocolNegotiationHandler {
     private final H2SessionInitializer h2;
     private final HttpConnector connector;
     private final SocketAddress coreAddress;
+    private final SessionObserver observer;
 
     ProtocolDispatch(SessionContext session, H2SessionInitializer h2, HttpConnector connector,
-                     SocketAddress coreAddress) {
+                     SocketAddress coreAddress, SessionObserver observer) {
         super(ApplicationProtocolNames.HTTP_1_1);
         this.session = session;
+        this.observer = observer;
         this.h2 = h2;
         this.connector = connector;
         this.coreAddress = coreAddress;
@@ -48,9 +50,19 @@ final class ProtocolDispatch extends ApplicationProtocolNegotiationHandler {
                 tls.getProtocol(), tls.getCipherSuite(), coreAddress);
         session.negotiated(protocol, tls.getProtocol(), tls.getCipherSuite());
         switch (protocol) {
-            case ApplicationProtocolNames.HTTP_2 -> h2.configure(ctx.pipeline(), identity, session::streamOpened);
+            case ApplicationProtocolNames.HTTP_2 -> {
+                observer.sessionOpened(session);
+                h2.configure(ctx.pipeline(), identity, stream -> {
+                    session.streamOpened();
+                    stream.closeFuture().addListener(f -> session.streamClosed());
+                    observer.streamOpened(session, stream);
+                }, reason -> observer.malformedRequest(session, reason));
+            }
             case ApplicationProtocolNames.HTTP_1_1 -> {
+                observer.sessionOpened(session);
                 session.streamOpened();
+                ctx.channel().closeFuture().addListener(f -> session.streamClosed());
+                observer.streamOpened(session, ctx.channel());
                 ctx.pipeline().addLast("bridge", new StreamBridge(connector, identity.forStream(0), () -> NO_CODEC));
             }
             default -> {

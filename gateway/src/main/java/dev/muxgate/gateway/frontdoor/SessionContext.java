@@ -24,6 +24,7 @@ public final class SessionContext {
     private String tlsCipher;
     private String sni;
     private long streams;
+    private volatile long openStreams;
     private String closeReason;
     private Throwable handshakeFailure;
     private String clientIp;
@@ -106,7 +107,19 @@ public final class SessionContext {
         sni = name;
     }
 
+    /** Streams open now; written on the session's loop, read by the admin endpoint. */
+    public long openStreams() {
+        return openStreams;
+    }
+
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
+    void streamClosed() {
+        openStreams--;
+    }
+
+    @SuppressWarnings("NonAtomicOperationOnVolatileField")
     void streamOpened() {
+        openStreams++;
         streams++;
     }
 

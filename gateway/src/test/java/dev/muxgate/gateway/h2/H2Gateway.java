@@ -56,6 +56,8 @@ final class H2Gateway implements AutoCloseable {
                 .withAccessLog(new AccessLogConfig(true, accessLog, FORMAT, log.rotateBytes(),
                         log.rotateInterval(), log.keepFiles(), log.queueLines()));
         Gateway gateway = Gateway.start(GatewayConfig.defaults(dir.resolve("gateway.yaml")).withCore(core)
+                .withAdmin(new dev.muxgate.gateway.admin.AdminConfig(true, "127.0.0.1", 0))
+                .withSessionLog(new dev.muxgate.gateway.session.SessionLogConfig(true, dir.resolve("session.log"), 0, java.time.Duration.ZERO, 0, 65536))
                 .withTls(TlsConfig.defaults().withListener("127.0.0.1", 0).withStateDir(dir.resolve("state"))));
         return new H2Gateway(gateway, accessLog);
     }

@@ -64,6 +64,16 @@ final class DemoOriginHandler extends ChannelInboundHandlerAdapter {
                             : new DefaultLastHttpContent(content.content().retain()));
                 } else if (!echoHead) {
                     ctx.write(new DefaultHttpContent(content.content().retain()));
+                    if (!ctx.channel().isWritable()) {
+                        // The echo goes no faster than its reader: stop taking the upload until
+                        // the response drains, or an unread echo would pile up here. Flush first and
+                        // look again: a flush that drains fires its writability event right away, and
+                        // pausing after that event would wait for one that never comes.
+                        ctx.flush();
+                        if (!ctx.channel().isWritable()) {
+                            ctx.channel().config().setAutoRead(false);
+                        }
+                    }
                 }
             }
             ReferenceCountUtil.release(content);
@@ -175,6 +185,9 @@ final class DemoOriginHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (streaming && ctx.channel().isWritable()) {
             pump(ctx);
+        }
+        if (ctx.channel().isWritable() && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
         }
         ctx.fireChannelWritabilityChanged();
     }

@@ -3,6 +3,7 @@ package dev.muxgate.spdy.h2;
 import dev.muxgate.httpcore.connect.HttpConnector;
 import dev.muxgate.spdy.bridge.SessionIdentity;
 import dev.muxgate.spdy.bridge.StreamBridge;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -43,8 +44,12 @@ public final class H2SessionInitializer {
         this.shutdownGrace = shutdownGrace;
     }
 
-    /** Installs the session on {@code pipeline}; {@code streamOpened} hears every new stream. */
-    public void configure(ChannelPipeline pipeline, SessionIdentity session, Runnable streamOpened) {
+    /**
+     * Installs the session on {@code pipeline}; {@code streamOpened} hears every new stream channel,
+     * {@code malformed} every request refused (its reason), besides the counter given at construction.
+     */
+    public void configure(ChannelPipeline pipeline, SessionIdentity session, Consumer<Channel> streamOpened,
+                          Consumer<String> malformed) {
         Http2Settings settings = Http2Settings.defaultSettings()
                 .maxConcurrentStreams(limits.maxConcurrentStreams())
                 .maxHeaderListSize(limits.maxHeaderListBytes())
@@ -64,8 +69,11 @@ public final class H2SessionInitializer {
         pipeline.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
-                streamOpened.run();
-                stream.pipeline().addLast("h2-stream", new H2StreamCodec(malformedRequests));
+                streamOpened.accept(stream);
+                stream.pipeline().addLast("h2-stream", new H2StreamCodec(reason -> {
+                    malformedRequests.accept(reason);
+                    malformed.accept(reason);
+                }));
                 stream.pipeline().addLast("bridge", new StreamBridge(connector,
                         session.forStream(stream.stream().id()), H2SessionInitializer::pluginCodec));
             }
