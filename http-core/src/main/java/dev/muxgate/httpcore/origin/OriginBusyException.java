@@ -6,7 +6,9 @@ public final class OriginBusyException extends Exception {
     private static final long serialVersionUID = 1L;
 
     public OriginBusyException(OriginKey origin, int waiting) {
-        super("origin " + origin + " is at its connection limit with " + waiting + " requests waiting", null,
-                false, false);
+        super(waiting < 0
+                ? "origin " + origin + " had no free connection within the connect time-out"
+                : "origin " + origin + " is at its connection limit with " + waiting + " requests waiting",
+                null, false, false);
     }
 }

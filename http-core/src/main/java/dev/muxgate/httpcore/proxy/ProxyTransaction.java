@@ -179,6 +179,14 @@ final class ProxyTransaction implements OriginListener {
             onAcquired(f);
         } else {
             f.addListener(this::onAcquired);
+            // A request queued behind a full origin waits no longer than a connect may take;
+            // failing the promise also takes it out of the pool's queue.
+            OriginKey origin = target.origin();
+            ctx.executor().schedule(() -> {
+                if (f instanceof io.netty.util.concurrent.Promise<OriginConnection> waiting && !f.isDone()) {
+                    waiting.tryFailure(new OriginBusyException(origin, -1));
+                }
+            }, core.config.origins().connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 

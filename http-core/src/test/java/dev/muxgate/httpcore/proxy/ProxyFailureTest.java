@@ -296,6 +296,35 @@ class ProxyFailureTest {
         assertEquals(1, rawOrigin.connections.get());
     }
 
+    @Test
+    void requestWaitingForAFullPoolGives503AfterTheConnectTimeout() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch firstArrived = new CountDownLatch(1);
+        rawOrigin = new RawOrigin((s, i) -> {
+            InputStream in = s.getInputStream();
+            while (OriginScripts.readRequest(rawOrigin, in) != null) {
+                firstArrived.countDown();
+                release.await(10, TimeUnit.SECONDS);
+                OriginScripts.answer(s, "slow");
+            }
+        });
+        // Room to wait, but only as long as a connect may take.
+        OriginPoolConfig one = new OriginPoolConfig(Duration.ofMillis(300), Duration.ofSeconds(10), 1,
+                Duration.ofSeconds(30), 10);
+        start(TestCores.config(rawOrigin.uri()).withOrigins(one), 1);
+        try (RawClient a = client(); RawClient b = client()) {
+            a.send("GET /first HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertTrue(firstArrived.await(10, TimeUnit.SECONDS));
+            b.send("GET /waiting HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertEquals(503, b.read().status);
+            release.countDown();
+            assertEquals("slow", a.read().body());
+        }
+        TransactionRecord rec = log.awaitUrl("/waiting");
+        assertEquals(Result.ERR_ORIGIN_BUSY, rec.result());
+        assertEquals(1, rawOrigin.connections.get());
+    }
+
     // ---- stale pooled connections ----
 
     /** First connection answers one request, then takes the next and closes unanswered; others serve. */
