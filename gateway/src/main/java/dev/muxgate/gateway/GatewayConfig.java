@@ -99,7 +99,7 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
     private static H2Limits readH2(ConfigSection s) {
         s.rejectUnknownKeys(Set.of("max-concurrent-streams", "max-header-list-bytes", "initial-window-bytes",
                 "max-resets-per-window", "reset-window", "max-queued-control-frames", "max-empty-data-frames",
-                "max-small-continuations"));
+                "max-small-continuations", "idle-timeout"));
         H2Limits d = H2Limits.defaults();
         try {
             return new H2Limits(
@@ -110,7 +110,8 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
                     (int) s.duration("reset-window", Duration.ofSeconds(d.resetWindowSeconds())).toSeconds(),
                     s.integer("max-queued-control-frames", d.maxQueuedControlFrames(), 1, 1_000_000),
                     s.integer("max-empty-data-frames", d.maxEmptyDataFrames(), 1, 1000),
-                    s.integer("max-small-continuations", d.maxSmallContinuations(), 1, 1000));
+                    s.integer("max-small-continuations", d.maxSmallContinuations(), 1, 1000),
+                    s.duration("idle-timeout", d.idleTimeout()));
         } catch (IllegalArgumentException e) {
             throw s.error(e.getMessage());
         }

@@ -13,6 +13,8 @@ package dev.muxgate.spdy.h2;
  * @param maxQueuedControlFrames    control frames queued for a client that does not read (floods)
  * @param maxEmptyDataFrames        consecutive empty DATA frames
  * @param maxSmallContinuations     small CONTINUATION frames in one header block
+ * @param idleTimeout               a session with no open stream and no traffic this long gets
+ *                                  GOAWAY and is closed
  */
 public record H2Limits(
         int maxConcurrentStreams,
@@ -22,7 +24,8 @@ public record H2Limits(
         int resetWindowSeconds,
         int maxQueuedControlFrames,
         int maxEmptyDataFrames,
-        int maxSmallContinuations) {
+        int maxSmallContinuations,
+        java.time.Duration idleTimeout) {
 
     public H2Limits {
         positive("max-concurrent-streams", maxConcurrentStreams);
@@ -35,10 +38,13 @@ public record H2Limits(
         positive("max-queued-control-frames", maxQueuedControlFrames);
         positive("max-empty-data-frames", maxEmptyDataFrames);
         positive("max-small-continuations", maxSmallContinuations);
+        if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idle-timeout must be a positive duration, got " + idleTimeout);
+        }
     }
 
     public static H2Limits defaults() {
-        return new H2Limits(100, 16 * 1024, 1024 * 1024, 200, 30, 10_000, 2, 16);
+        return new H2Limits(100, 16 * 1024, 1024 * 1024, 200, 30, 10_000, 2, 16, java.time.Duration.ofMinutes(2));
     }
 
     private static void positive(String key, int value) {

@@ -14,7 +14,9 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -65,7 +67,9 @@ public final class H2SessionInitializer {
                 // Closing the session is then graceful: GOAWAY, and the open streams may finish.
                 .gracefulShutdownTimeoutMillis(shutdownGrace.toMillis())
                 .build();
+        pipeline.addLast("h2-idle", new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         pipeline.addLast("h2", codec);
+        pipeline.addLast("h2-idle-close", new IdleSessionCloser(codec));
         pipeline.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
