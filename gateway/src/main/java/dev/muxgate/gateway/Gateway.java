@@ -58,9 +58,11 @@ public final class Gateway implements AutoCloseable {
         SessionAccounting startedAccounting = null;
         GatewayMetrics startedMetrics = null;
         try {
-            startedCore = ProxyCore.builder(config.core()).transport(transport).workers(loops).start();
+            startedMetrics = new GatewayMetrics();
+            startedCore = ProxyCore.builder(config.core()).transport(transport).workers(loops)
+                    .originLatency(startedMetrics::recordOrigin).start();
+            startedMetrics.bindCore(startedCore.stats());
             startedSessionLog = SessionLog.open(config.sessionLog());
-            startedMetrics = new GatewayMetrics(startedCore.stats());
             startedMetrics.bindJvmMetrics();
             startedAccounting = new SessionAccounting(startedMetrics, live, startedSessionLog, sessionEnded);
             Channel listener = null;

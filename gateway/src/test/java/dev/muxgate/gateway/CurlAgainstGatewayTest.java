@@ -126,6 +126,19 @@ class CurlAgainstGatewayTest {
     }
 
     @Test
+    void adminEndpointShowsTheTrafficInItsMetrics() throws Exception {
+        CurlResult h2 = curl("-sSk", "--http2", "-o", "/dev/null", tlsBase + "/status/200");
+        assertEquals(0, h2.exit, h2.stderr);
+        String admin = "http://127.0.0.1:" + gateway.adminAddress().getPort();
+        CurlResult metrics = curl("-sS", admin + "/metrics");
+        assertTrue(metrics.stdout.contains("muxgate_sessions_opened_total{protocol=\"h2\"} 1.0"), metrics.stdout);
+        assertTrue(metrics.stdout.contains("muxgate_streams_opened_total{protocol=\"h2\"} 1.0"), metrics.stdout);
+        assertTrue(metrics.stdout.contains("muxgate_origin_latency_seconds_count{outcome=\"ok\"} 1"), metrics.stdout);
+        CurlResult health = curl("-sS", admin + "/health");
+        assertEquals("{\"status\":\"ok\"}", health.stdout.trim());
+    }
+
+    @Test
     void curlReusesOneConnectionForTwoRequests() throws Exception {
         CurlResult r = curl("-sS", "-o", "/dev/null", "-o", "/dev/null", "-w", "%{num_connects}\n",
                 base + "/bytes/10", base + "/bytes/20");

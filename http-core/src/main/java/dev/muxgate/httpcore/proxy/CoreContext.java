@@ -17,10 +17,17 @@ final class CoreContext {
     final AccessLog accessLog;
     final RequestCheck requestCheck;
     final CoreStats stats;
+    final OriginLatencyRecorder originLatency;
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicLong requestIds = new AtomicLong();
 
     CoreContext(CoreConfig config, OriginPools origins, AccessLog accessLog, CoreStats stats) {
+        this(config, origins, accessLog, stats, OriginLatencyRecorder.NONE);
+    }
+
+    CoreContext(CoreConfig config, OriginPools origins, AccessLog accessLog, CoreStats stats,
+                OriginLatencyRecorder originLatency) {
+        this.originLatency = originLatency;
         this.config = config;
         this.remapper = new Remapper(config.remap());
         this.origins = origins;

@@ -45,7 +45,7 @@ public final class ProxyCore implements AutoCloseable {
         this.accessLog = b.accessLog != null ? b.accessLog : AccessLogs.open(config.accessLog());
         this.demo = new DemoOrigin();
         this.origins = new OriginPools(config.origins(), demo);
-        CoreContext context = new CoreContext(config, origins, accessLog, stats);
+        CoreContext context = new CoreContext(config, origins, accessLog, stats, b.originLatency);
         this.initializer = new CoreChannelInitializer(context);
         InetSocketAddress nominal = new InetSocketAddress(config.listener().host(), config.listener().port());
         Channel bound = null;
@@ -143,6 +143,7 @@ public final class ProxyCore implements AutoCloseable {
         private EventLoopGroup workers;
         private int threads = Runtime.getRuntime().availableProcessors();
         private AccessLog accessLog;
+        private OriginLatencyRecorder originLatency = OriginLatencyRecorder.NONE;
 
         private Builder(CoreConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -163,6 +164,12 @@ public final class ProxyCore implements AutoCloseable {
 
         /** An access log of the caller's; by default the one the config describes. */
         public Builder accessLog(AccessLog log) { this.accessLog = log; return this; }
+
+        /** Where each origin's time to answer goes (metrics); nowhere by default. */
+        public Builder originLatency(OriginLatencyRecorder recorder) {
+            this.originLatency = Objects.requireNonNull(recorder, "recorder");
+            return this;
+        }
 
         public ProxyCore start() throws InterruptedException {
             return new ProxyCore(this);

@@ -74,6 +74,7 @@ final class ProxyTransaction implements OriginListener {
     private boolean done;
 
     private long originActivityNanos;
+    private long originAskedNanos;
     private ScheduledFuture<?> originTimer;
 
     ProxyTransaction(ClientConnectionHandler connection, ChannelHandlerContext ctx, CoreContext core,
@@ -171,6 +172,9 @@ final class ProxyTransaction implements OriginListener {
     }
 
     private void acquireOrigin() {
+        if (attempts == 0) {
+            originAskedNanos = ctx.executor().ticker().nanoTime();
+        }
         attempts++;
         connection.pause(ClientConnectionHandler.PAUSE_AWAITING_ORIGIN);
         Future<OriginConnection> f = core.origins.pool(ctx.channel().eventLoop(), target.origin()).acquire();
@@ -324,6 +328,7 @@ final class ProxyTransaction implements OriginListener {
         }
         record.serverStatus(code);
         record.proxyStatus(code);
+        originAnswered("ok");
         originKeepAlive = HttpUtil.isKeepAlive(response);
         HttpHeaders headers = response.headers();
         boolean originChunked = HttpUtil.isTransferEncodingChunked(response);
@@ -456,6 +461,9 @@ final class ProxyTransaction implements OriginListener {
             acquireOrigin();
             return;
         }
+        originAnswered(cause instanceof OriginBusyException ? "busy"
+                : cause instanceof ConnectTimeoutException ? "timeout"
+                : connectPhase ? "connect_error" : "error");
         if (cause instanceof OriginBusyException) {
             respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, Result.ERR_ORIGIN_BUSY, cause.getMessage(),
                     !requestComplete);
@@ -485,6 +493,13 @@ final class ProxyTransaction implements OriginListener {
         }
     }
 
+    private void originAnswered(String outcome) {
+        if (originAskedNanos != 0) {
+            core.originLatency.record(ctx.executor().ticker().nanoTime() - originAskedNanos, outcome);
+            originAskedNanos = 0;
+        }
+    }
+
     private void startOriginTimer() {
         originActivityNanos = ctx.executor().ticker().nanoTime();
         scheduleOriginTimer(core.config.origins().responseTimeout().toNanos());
@@ -507,6 +522,7 @@ final class ProxyTransaction implements OriginListener {
             return;
         }
         if (!responseStarted) {
+            originAnswered("timeout");
             OriginConnection slow = origin;
             origin = null;
             slow.release(false);
