@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# muxgate beside nginx, Apache Traffic Server, HAProxy, h2o and Caddy as TLS h2 reverse proxies to
+# the same origin, each pinned to one core, in one run of the shared harness (../shared/bench).
+#
+#   bench/vs-peers.sh                 # throughput, 1 KiB and 64 KiB bodies
+#   bench/vs-peers.sh --quick         # 10x fewer requests
+#   bench/vs-peers.sh --mode idle     # any peers.sh option passes through
+#
+# muxgate runs as the peers do: one core (PROXY_CPU, default 1), so one event loop; its origin
+# pool has the same room as nginx's (512); no access or session log, like the peers (set
+# MUXGATE_LOGS=on to measure with both logs written). The last line is the harness's last line.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+HARNESS="${HARNESS:-$ROOT/../shared/bench/peers.sh}"
+PROXY_CPU="${PROXY_CPU:-1}"
+PORT="${MUXGATE_PORT:-8443}"
+LOGS="${MUXGATE_LOGS:-off}"
+
+[[ -x "$HARNESS" || -f "$HARNESS" ]] || { echo "vs-peers: harness not found at $HARNESS" >&2; exit 2; }
+cd "$ROOT"
+mvn -q -B -DskipTests install >&2
+
+work="$(mktemp -d -t muxgate-vs-peers.XXXXXX)"
+logs_enabled=false
+[[ "$LOGS" == on ]] && logs_enabled=true
+cat > "$work/gateway.yaml" <<YAML
+listeners:
+  http:
+    enabled: false
+tls:
+  host: 127.0.0.1
+  port: $PORT
+  state-dir: $work/state
+admin:
+  enabled: false
+origins:
+  max-connections-per-origin: 512
+  max-waiters: 100000
+remap:
+  - host: "*"
+    path: /
+    to: http://127.0.0.1:18080/
+logs:
+  access:
+    enabled: $logs_enabled
+    path: $work/access.log
+  session:
+    enabled: $logs_enabled
+    path: $work/session.log
+YAML
+
+taskset -c "$PROXY_CPU" java ${MUXGATE_JAVA_OPTS:--Xms256m -Xmx512m} \
+  -cp "gateway/target/gateway-0.1.0-SNAPSHOT.jar:gateway/target/lib/*" dev.muxgate.gateway.Main \
+  --config "$work/gateway.yaml" > "$work/muxgate.out" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 200); do
+  grep -q "muxgate: ready" "$work/muxgate.out" 2>/dev/null && break
+  kill -0 $pid 2>/dev/null || { cat "$work/muxgate.out" >&2; exit 1; }
+  sleep 0.1
+done
+grep -q "muxgate: ready" "$work/muxgate.out" || { echo "vs-peers: muxgate did not start" >&2; cat "$work/muxgate.out" >&2; exit 1; }
+echo "muxgate pid $pid pinned to cpu $PROXY_CPU, logs $LOGS" >&2
+
+PROXY_CPU="$PROXY_CPU" bash "$HARNESS" --target "muxgate=$PORT" "$@"
