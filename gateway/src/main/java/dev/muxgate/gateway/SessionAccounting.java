@@ -51,6 +51,14 @@ final class SessionAccounting implements SessionObserver {
     }
 
     @Override
+    public void connectionError(SessionContext session, Throwable cause) {
+        ProtocolError kind = ProtocolError.ofHttp2(cause);
+        if (kind != null) {
+            metrics.protocolError(kind);
+        }
+    }
+
+    @Override
     public void sessionEnded(SessionContext session) {
         endedSessions.increment();
         if (session.protocol() != null) {

@@ -57,6 +57,7 @@ final class ProtocolDispatch extends ApplicationProtocolNegotiationHandler {
                     stream.closeFuture().addListener(f -> session.streamClosed());
                     observer.streamOpened(session, stream);
                 }, reason -> observer.malformedRequest(session, reason));
+                ctx.pipeline().addLast("h2-errors", new ConnectionErrorWatcher(session, observer));
             }
             case ApplicationProtocolNames.HTTP_1_1 -> {
                 observer.sessionOpened(session);

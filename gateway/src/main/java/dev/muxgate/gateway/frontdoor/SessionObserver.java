@@ -17,6 +17,12 @@ public interface SessionObserver {
     /** A request was refused as malformed, for {@code reason}. */
     void malformedRequest(SessionContext session, String reason);
 
+    /**
+     * The session's connection failed: an HTTP/2 connection error (after which Netty's codec has
+     * sent GOAWAY), a flood cut off by the abuse guards, or an I/O error.
+     */
+    void connectionError(SessionContext session, Throwable cause);
+
     /** The connection closed; {@code session.protocol()} is null if no session was ever opened. */
     void sessionEnded(SessionContext session);
 }

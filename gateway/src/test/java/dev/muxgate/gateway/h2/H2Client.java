@@ -96,6 +96,11 @@ final class H2Client implements AutoCloseable {
                 .authority("127.0.0.1:" + port).path(path);
     }
 
+    /** The TLS connection is still open (a gateway that sent GOAWAY and closed makes it false). */
+    boolean parentActive() {
+        return parent.isActive();
+    }
+
     Http2StreamChannel open(ChannelHandler handler) throws InterruptedException {
         return new Http2StreamChannelBootstrap(parent).handler(handler).open().sync().getNow();
     }
