@@ -1,20 +1,88 @@
 package dev.muxgate.logtools;
 
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
 /**
- * {@code muxgate-logs}: the operator's report tool over the access and session logs. Its commands
- * (summary, sessions, correlate, timeline) are not built yet; until they are, it says so plainly
- * and exits with the usage status rather than pretending to report.
+ * {@code muxgate-logs}: the operator's report tool over the access and session logs. Wires the
+ * commands ({@code summary}, {@code sessions}, {@code correlate}, {@code timeline}) with picocli
+ * and maps every failure to an exit status: 0 done (malformed lines only warn), 1 the logs
+ * disagree ({@code correlate}), 2 a usage, config or format error, said in one sentence.
  */
-public final class Main {
+@Command(name = "muxgate-logs", mixinStandardHelpOptions = true, version = "muxgate-logs 0.1.0",
+        description = "Per-protocol and per-session stream reports from the muxgate access and session logs.",
+        subcommands = {SummaryCommand.class, SessionsCommand.class, CorrelateCommand.class, TimelineCommand.class},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:report written (malformed lines are counted and warned about)",
+                "1:correlate: the access log and the session log disagree",
+                "2:usage, config or format error"})
+public final class Main implements Callable<Integer> {
 
+    static final int EXIT_OK = 0;
+    static final int EXIT_DISAGREE = 1;
     static final int EXIT_USAGE = 2;
+    static final int EXIT_INTERNAL = 3;
 
-    private Main() {
+    final InputStream stdin;
+
+    @Spec
+    CommandSpec spec;
+
+    Main(InputStream stdin) {
+        this.stdin = stdin;
+    }
+
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a command is needed: summary, sessions, correlate or timeline");
     }
 
     public static void main(String[] args) {
-        System.err.println("muxgate-logs: no commands are available yet (summary, sessions, correlate and "
-                + "timeline are planned); see README.md");
-        System.exit(EXIT_USAGE);
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), false);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int status = run(args, System.in, out, err);
+        out.flush();
+        err.flush();
+        System.exit(status);
+    }
+
+    /** Runs one command line and returns its exit status; never throws, never prints a stack trace. */
+    static int run(String[] args, InputStream stdin, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main(stdin));
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((e, ignored) -> {
+            err.println(e.getCommandLine().getCommandName().equals("muxgate-logs")
+                    ? "muxgate-logs: " + sentence(e.getMessage()) + " (see 'muxgate-logs --help')"
+                    : "muxgate-logs " + e.getCommandLine().getCommandName() + ": " + sentence(e.getMessage())
+                    + " (see 'muxgate-logs " + e.getCommandLine().getCommandName() + " --help')");
+            err.flush();
+            return EXIT_USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof UsageException) {
+                err.println("muxgate-logs: " + e.getMessage());
+                err.flush();
+                return EXIT_USAGE;
+            }
+            err.println("muxgate-logs: internal error: " + e);
+            err.flush();
+            return EXIT_INTERNAL;
+        });
+        int status = cli.execute(args);
+        out.flush();
+        return status;
+    }
+
+    private static String sentence(String message) {
+        return message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
     }
 }

@@ -1,0 +1,102 @@
+package dev.muxgate.logtools;
+
+import dev.muxgate.httpcore.config.ConfigDocument;
+import dev.muxgate.httpcore.config.ConfigException;
+import dev.muxgate.httpcore.config.CoreConfigReader;
+import dev.muxgate.httpcore.log.AccessLogFormat;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The options every access-log command shares: where the line format comes from and how many
+ * files to read at once; and the reading itself, with the warnings for malformed lines and
+ * unreadable inputs on stderr.
+ */
+final class InputOptions {
+
+    static final String DEFAULT_CONFIG = "conf/gateway.yaml";
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "Access log format string, e.g. '%%<cqtq> %%<chi> %%<pitag> %%<piid> %%<pssc> %%<psql>'; "
+                    + "overrides --config.")
+    String format;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Gateway config to take logs.access.format from (default: " + DEFAULT_CONFIG
+                    + " when it exists, else the built-in default format).")
+    Path config;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Files read at once (default: ${DEFAULT-VALUE}).")
+    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+    /** The access log format from {@code --format}, the config, or the default. */
+    AccessLogFormat accessLogFormat() {
+        String text;
+        if (format != null) {
+            text = format;
+        } else {
+            Path file = config;
+            if (file == null && Files.exists(Path.of(DEFAULT_CONFIG))) {
+                file = Path.of(DEFAULT_CONFIG);
+            }
+            if (file == null) {
+                text = dev.muxgate.httpcore.config.AccessLogConfig.DEFAULT_FORMAT;
+            } else {
+                try {
+                    text = CoreConfigReader.read(ConfigDocument.load(file).root()).accessLog().format();
+                } catch (ConfigException e) {
+                    throw new UsageException(e.getMessage());
+                }
+            }
+        }
+        try {
+            AccessLogFormat parsed = AccessLogFormat.parse(text);
+            AccessLineParser.compile(parsed);
+            return parsed;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** Reads the access logs named in {@code files} and reports bad lines and inputs on {@code err}. */
+    LogTally read(List<String> files, InputStream stdin, PrintWriter err, boolean perMinute) {
+        if (threads < 1) {
+            throw new UsageException("--threads must be at least 1, got " + threads);
+        }
+        AccessLogFormat accessFormat = accessLogFormat();
+        LogInputs inputs = new LogInputs(files, stdin);
+        String unreadable = inputs.unreadable();
+        if (unreadable != null) {
+            throw new UsageException(unreadable);
+        }
+        LogTally tally = inputs.foldAll(threads,
+                (name, in) -> AccessLogFold.fold(accessFormat, perMinute, name, in),
+                LogTally::combine,
+                (name, e) -> {
+                    LogTally failed = new LogTally();
+                    failed.errors.add(name + ": cannot open: " + e.getMessage());
+                    return failed;
+                });
+        warn(tally, err);
+        return tally;
+    }
+
+    static void warn(LogTally tally, PrintWriter err) {
+        if (tally.malformed > 0) {
+            err.println("muxgate-logs: warning: " + tally.malformed + " malformed line"
+                    + (tally.malformed == 1 ? "" : "s") + " skipped (of " + (tally.lines + tally.malformed)
+                    + "); the first " + tally.samples.size() + ":");
+            for (LogTally.Malformed sample : tally.samples) {
+                err.println("  " + sample);
+            }
+        }
+        for (String error : tally.errors) {
+            err.println("muxgate-logs: error: " + error);
+        }
+        err.flush();
+    }
+}

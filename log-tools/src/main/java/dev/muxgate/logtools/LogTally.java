@@ -1,0 +1,110 @@
+package dev.muxgate.logtools;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The partial result of reading some access log lines (a file, a chunk of one, or many files):
+ * a {@link SessionTally} per session, streams per protocol and minute, counts of lines, notes and
+ * malformed lines with the first few of them, and read errors. {@link #combine} is associative and
+ * commutative, so files folded in parallel (or partitions on a distributed engine) combine into
+ * the same report in any order. Its size grows with distinct sessions and minutes, never with lines.
+ */
+final class LogTally {
+
+    /** Malformed lines kept as examples; the rest are only counted. */
+    static final int SAMPLES = 5;
+
+    /** One malformed line: where it is and why it was refused. */
+    record Malformed(String source, long line, String reason) {
+        static final Comparator<Malformed> ORDER =
+                Comparator.comparing(Malformed::source).thenComparingLong(Malformed::line);
+
+        @Override
+        public String toString() {
+            return source + ":" + line + ": " + reason;
+        }
+    }
+
+    /** One protocol's streams in one minute (epoch minutes). */
+    record Minute(String protocol, long minute) {
+    }
+
+    final Map<SessionKey, SessionTally> sessions = new HashMap<>();
+    final Map<Minute, long[]> streamsPerMinute = new HashMap<>();
+    long lines;
+    long notes;
+    long malformed;
+    final List<Malformed> samples = new ArrayList<>();
+    final List<String> errors = new ArrayList<>();
+
+    void addMalformed(String source, long line, String reason) {
+        malformed++;
+        samples.add(new Malformed(source, line, reason));
+        trimSamples();
+    }
+
+    private void trimSamples() {
+        samples.sort(Malformed.ORDER);
+        while (samples.size() > SAMPLES) {
+            samples.remove(samples.size() - 1);
+        }
+    }
+
+    /** A new tally holding both; neither input is changed. */
+    static LogTally combine(LogTally a, LogTally b) {
+        LogTally out = new LogTally();
+        out.mergeIn(a);
+        out.mergeIn(b);
+        return out;
+    }
+
+    /** Adds {@code other} into this tally ({@code other} is not changed). */
+    void mergeIn(LogTally other) {
+        other.sessions.forEach((key, tally) -> sessions.merge(key, tally.copy(), (mine, theirs) -> {
+            mine.merge(theirs);
+            return mine;
+        }));
+        other.streamsPerMinute.forEach((key, count) ->
+                streamsPerMinute.computeIfAbsent(key, k -> new long[1])[0] += count[0]);
+        lines += other.lines;
+        notes += other.notes;
+        malformed += other.malformed;
+        samples.addAll(other.samples);
+        trimSamples();
+        errors.addAll(other.errors);
+        errors.sort(Comparator.naturalOrder());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof LogTally t)) {
+            return false;
+        }
+        if (streamsPerMinute.size() != t.streamsPerMinute.size()) {
+            return false;
+        }
+        for (Map.Entry<Minute, long[]> e : streamsPerMinute.entrySet()) {
+            long[] theirs = t.streamsPerMinute.get(e.getKey());
+            if (theirs == null || theirs[0] != e.getValue()[0]) {
+                return false;
+            }
+        }
+        return lines == t.lines && notes == t.notes && malformed == t.malformed
+                && sessions.equals(t.sessions) && samples.equals(t.samples) && errors.equals(t.errors);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(lines, malformed, sessions.size());
+    }
+
+    @Override
+    public String toString() {
+        return "LogTally{lines=" + lines + ", malformed=" + malformed + ", sessions=" + sessions.size() + "}";
+    }
+}

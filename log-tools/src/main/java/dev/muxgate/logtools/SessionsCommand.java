@@ -1,0 +1,108 @@
+package dev.muxgate.logtools;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code sessions}: one row per client session, the busiest (or biggest, or earliest) first. */
+@Command(name = "sessions", mixinStandardHelpOptions = true,
+        description = {"Per client session (pitag, piid): client address, first and last request time (UTC), "
+                + "streams, bytes and status mix. Untagged lines (no pitag, or piid 0) belong to no session "
+                + "and are left out."})
+final class SessionsCommand implements Callable<Integer> {
+
+    /** The orders of {@code --sort}. */
+    enum Sort { streams, bytes, first }
+
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    InputOptions input;
+
+    @Option(names = "--output", paramLabel = "FORMAT", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+    ReportOutput.Format output = ReportOutput.Format.table;
+
+    @Option(names = "--top", paramLabel = "N", description = "Sessions shown; 0 for all (default: ${DEFAULT-VALUE}).")
+    int top = 20;
+
+    @Option(names = "--sort", paramLabel = "KEY",
+            description = "streams or bytes (largest first) or first (earliest first) (default: ${DEFAULT-VALUE}).")
+    Sort sort = Sort.streams;
+
+    @Parameters(arity = "1..*", paramLabel = "ACCESSLOG", description = "Access log files (plain or gzip); '-' for stdin.")
+    List<String> files;
+
+    @Override
+    public Integer call() {
+        if (top < 0) {
+            throw new UsageException("--top must be 0 (all) or more, got " + top);
+        }
+        LogTally tally = input.read(files, main.stdin, spec.commandLine().getErr(), false);
+        PrintWriter out = spec.commandLine().getOut();
+        write(rows(tally, sort, top), output, out);
+        out.flush();
+        return Main.EXIT_OK;
+    }
+
+    static List<Map.Entry<SessionKey, SessionTally>> rows(LogTally tally, Sort sort, int top) {
+        Comparator<Map.Entry<SessionKey, SessionTally>> order = switch (sort) {
+            case streams -> Comparator.comparingLong(e -> -e.getValue().streams);
+            case bytes -> Comparator.comparingLong(e -> -e.getValue().bytes);
+            case first -> Comparator.comparingLong(e -> e.getValue().first);
+        };
+        order = order.thenComparing(e -> e.getKey().protocol()).thenComparingLong(e -> e.getKey().id());
+        List<Map.Entry<SessionKey, SessionTally>> rows = new ArrayList<>();
+        for (Map.Entry<SessionKey, SessionTally> e : tally.sessions.entrySet()) {
+            if (!e.getKey().untagged()) {
+                rows.add(e);
+            }
+        }
+        rows.sort(order);
+        return top == 0 || rows.size() <= top ? rows : rows.subList(0, top);
+    }
+
+    static void write(List<Map.Entry<SessionKey, SessionTally>> rows, ReportOutput.Format format, PrintWriter out) {
+        if (format == ReportOutput.Format.json) {
+            out.print("[");
+            for (int i = 0; i < rows.size(); i++) {
+                SessionKey k = rows.get(i).getKey();
+                SessionTally s = rows.get(i).getValue();
+                out.print(i == 0 ? "\n" : ",\n");
+                out.print("  {\"protocol\": " + ReportOutput.json(k.protocol()) + ", \"piid\": " + k.id()
+                        + ", \"client\": " + ReportOutput.json(s.client)
+                        + ", \"first\": " + (s.hasTime() ? ReportOutput.json(ReportOutput.time(s.first, true)) : "null")
+                        + ", \"last\": " + (s.hasTime() ? ReportOutput.json(ReportOutput.time(s.last, true)) : "null")
+                        + ", \"streams\": " + s.streams + ", \"bytes\": " + s.bytes
+                        + ", \"status\": {\"2xx\": " + s.status(2) + ", \"3xx\": " + s.status(3) + ", \"4xx\": "
+                        + s.status(4) + ", \"5xx\": " + s.status(5) + "}, \"errors\": " + s.errors() + "}");
+            }
+            out.println(rows.isEmpty() ? "]" : "\n]");
+            return;
+        }
+        List<List<String>> cells = new ArrayList<>();
+        for (Map.Entry<SessionKey, SessionTally> e : rows) {
+            SessionTally s = e.getValue();
+            cells.add(List.of(e.getKey().protocol(), Long.toString(e.getKey().id()), s.client == null ? "-" : s.client,
+                    ReportOutput.time(s.first, s.hasTime()), ReportOutput.time(s.last, s.hasTime()),
+                    Long.toString(s.streams), Long.toString(s.bytes), Long.toString(s.status(2)),
+                    Long.toString(s.status(3)), Long.toString(s.status(4)), Long.toString(s.status(5)),
+                    Long.toString(s.errors())));
+        }
+        ReportOutput.write(format, List.of("protocol", "piid", "client", "first", "last", "streams", "bytes",
+                "2xx", "3xx", "4xx", "5xx", "errors"), cells, out);
+    }
+}

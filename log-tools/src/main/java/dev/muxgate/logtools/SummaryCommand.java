@@ -1,0 +1,74 @@
+package dev.muxgate.logtools;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code summary}: one row per protocol ({@code pitag}), {@code untagged} last. */
+@Command(name = "summary", mixinStandardHelpOptions = true,
+        description = {"Per protocol (pitag): sessions (distinct piid), streams (lines), streams per session "
+                + "(mean, p50, p90, p99, max), bytes (psql), status classes and errors (5xx and status 0).",
+                "Lines with no pitag or piid 0 are counted in an 'untagged' row with no sessions."})
+final class SummaryCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    InputOptions input;
+
+    @Option(names = "--output", paramLabel = "FORMAT", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+    ReportOutput.Format output = ReportOutput.Format.table;
+
+    @Parameters(arity = "1..*", paramLabel = "ACCESSLOG", description = "Access log files (plain or gzip); '-' for stdin.")
+    List<String> files;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        LogTally tally = input.read(files, main.stdin, spec.commandLine().getErr(), false);
+        write(ProtocolSummary.of(tally), output, out);
+        out.flush();
+        return Main.EXIT_OK;
+    }
+
+    static void write(List<ProtocolSummary> rows, ReportOutput.Format format, PrintWriter out) {
+        if (format == ReportOutput.Format.json) {
+            out.print("[");
+            for (int i = 0; i < rows.size(); i++) {
+                ProtocolSummary r = rows.get(i);
+                out.print(i == 0 ? "\n" : ",\n");
+                out.print("  {\"protocol\": " + ReportOutput.json(r.protocol()) + ", \"sessions\": " + r.sessions()
+                        + ", \"streams\": " + r.streams() + ", \"bytes\": " + r.bytes()
+                        + ", \"streams_per_session\": {\"mean\": " + ReportOutput.decimal(r.mean())
+                        + ", \"p50\": " + r.p50() + ", \"p90\": " + r.p90() + ", \"p99\": " + r.p99()
+                        + ", \"max\": " + r.max() + "}, \"status\": {\"2xx\": " + r.status()[0]
+                        + ", \"3xx\": " + r.status()[1] + ", \"4xx\": " + r.status()[2] + ", \"5xx\": " + r.status()[3]
+                        + "}, \"errors\": " + r.errors() + "}");
+            }
+            out.println(rows.isEmpty() ? "]" : "\n]");
+            return;
+        }
+        List<List<String>> cells = new ArrayList<>();
+        for (ProtocolSummary r : rows) {
+            cells.add(List.of(r.protocol(), Long.toString(r.sessions()), Long.toString(r.streams()),
+                    ReportOutput.decimal(r.mean()), Long.toString(r.p50()), Long.toString(r.p90()),
+                    Long.toString(r.p99()), Long.toString(r.max()), Long.toString(r.bytes()),
+                    Long.toString(r.status()[0]), Long.toString(r.status()[1]), Long.toString(r.status()[2]),
+                    Long.toString(r.status()[3]), Long.toString(r.errors())));
+        }
+        ReportOutput.write(format, List.of("protocol", "sessions", "streams", "mean", "p50", "p90", "p99", "max",
+                "bytes", "2xx", "3xx", "4xx", "5xx", "errors"), cells, out);
+    }
+}
