@@ -11,6 +11,12 @@ import java.util.TreeMap;
  * streams in the access log but no session line, session lines with no streams, and sessions
  * whose counts differ (the session line's {@code streams} against the access log's lines), with
  * per-protocol totals. Untagged access log lines take no part: they name no session.
+ *
+ * <p>Counts are compared only where a stream is one transaction (h2, spdy). An {@code http/1.1}
+ * session is one plugin connection that carries any number of kept-alive transactions, so there
+ * the two logs agree when the session has its line and at least one transaction. A session that
+ * opened no stream (a client that connected and left) has a session line and, rightly, no access
+ * line: that is agreement too.
  */
 final class Correlation {
 
@@ -46,7 +52,8 @@ final class Correlation {
             if (logged == null) {
                 t.onlyInAccess++;
                 c.disagreements.add(new Disagreement("only_in_access_log", key, tally.streams, -1));
-            } else if (logged.streams != tally.streams) {
+            } else if (oneConnectionManyTransactions(key.protocol())
+                    ? logged.streams < 1 : logged.streams != tally.streams) {
                 t.mismatched++;
                 c.disagreements.add(new Disagreement("stream_count_differs", key, tally.streams, logged.streams));
             } else {
@@ -57,7 +64,9 @@ final class Correlation {
             Totals t = c.totals(key.protocol());
             t.logSessions++;
             t.logStreams += logged.streams;
-            if (!access.sessions.containsKey(key)) {
+            if (!access.sessions.containsKey(key) && logged.streams == 0) {
+                t.matched++;
+            } else if (!access.sessions.containsKey(key)) {
                 t.onlyInSessionLog++;
                 c.disagreements.add(new Disagreement("only_in_session_log", key, -1, logged.streams));
             }
@@ -65,6 +74,10 @@ final class Correlation {
         c.disagreements.sort(Comparator.comparing(Disagreement::kind)
                 .thenComparing(d -> d.key().protocol()).thenComparingLong(d -> d.key().id()));
         return c;
+    }
+
+    private static boolean oneConnectionManyTransactions(String protocol) {
+        return "http/1.1".equals(protocol);
     }
 
     private Totals totals(String protocol) {

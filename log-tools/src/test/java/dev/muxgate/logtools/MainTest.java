@@ -71,6 +71,17 @@ class MainTest {
     }
 
     @Test
+    void correlateCountsAKeptAliveHttp11ConnectionAndAStreamlessSessionAsAgreeing() throws IOException {
+        Path access = write("access-h1.log", LogFixtures.access(1000, "10.0.0.1", "http/1.1", 5, 200, 10) + "\n"
+                + LogFixtures.access(1001, "10.0.0.1", "http/1.1", 5, 200, 10) + "\n"
+                + LogFixtures.access(1002, "10.0.0.1", "http/1.1", 5, 404, 10) + "\n");
+        Path sessions = write("session-h1.log", LogFixtures.session(1003, 5, "http/1.1", 1) + "\n"
+                + LogFixtures.session(1004, 6, "h2", 0) + "\n");
+        LogFixtures.Run run = LogFixtures.run("correlate", "--sessions", sessions.toString(), access.toString());
+        assertEquals(0, run.status(), run.out() + run.err());
+    }
+
+    @Test
     void correlateExitsZeroWhenTheLogsAgreeAndOneWhenTheyDoNot() throws IOException {
         Path access = write("access.log", ReportsTest.smallLog());
         Path agree = write("session.log", "# note\n" + LogFixtures.session(1000, 1, "h2", 1) + "\n"
