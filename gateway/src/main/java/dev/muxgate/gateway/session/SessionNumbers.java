@@ -3,14 +3,16 @@ package dev.muxgate.gateway.session;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Hands out client session numbers: 64-bit, never 0 (0 means "not set" in the logs). A node id,
- * when configured, takes the top 16 bits, so the numbers of a fleet's gateways never collide and
- * a log line names the gateway that served it.
+ * Hands out client session numbers: 64-bit, positive, never 0 (0 means "not set" in the logs). A
+ * node id, when configured, takes the 15 bits below the sign bit, so the numbers of a fleet's
+ * gateways never collide, a log line names the gateway that served it, and every number stays a
+ * positive plugin id (the sign bit is never set).
  */
 public final class SessionNumbers {
 
     public static final int NODE_BITS = 16;
-    public static final int MAX_NODE_ID = (1 << NODE_BITS) - 1;
+    /** 15 bits: the top one of the 16 stays clear so numbers never turn negative. */
+    public static final int MAX_NODE_ID = (1 << (NODE_BITS - 1)) - 1;
     private static final long SEQUENCE_MASK = (1L << (64 - NODE_BITS)) - 1;
 
     private final long nodePrefix;
