@@ -26,6 +26,14 @@ final class AccessLogFold {
     /** Protocol tokens seen so far and their names: a handful, so a linear scan beats hashing. */
     private byte[][] protocolTokens = new byte[0][];
     private String[] protocolNames = new String[0];
+    private int lastProtocol = -1;
+    private final SessionTable sessions = new SessionTable();
+    private SessionTally untagged;
+    /** Per protocol index + 1 (0 for untagged): the minute counted last and its counter. */
+    private long[][] minuteCounters = new long[1][];
+    private long[] lastMinutes = new long[1];
+
+    private static final int UNTAGGED = -1;
 
     AccessLogFold(AccessLogFormat format, boolean perMinute) {
         this.parser = AccessLineParser.compile(format);
@@ -36,6 +44,7 @@ final class AccessLogFold {
     static LogTally fold(AccessLogFormat format, boolean perMinute, String source, InputStream in) {
         AccessLogFold fold = new AccessLogFold(format, perMinute);
         fold.read(source, in);
+        fold.finish();
         return fold.tally;
     }
 
@@ -100,31 +109,59 @@ final class AccessLogFold {
             tally.addMalformed(source, number, problem);
             return;
         }
-        SessionKey key;
-        if (!parser.hasProtocol() || parser.sessionId() == 0) {
-            key = SessionKey.UNTAGGED;
-        } else {
-            key = new SessionKey(protocol(), parser.sessionId());
-        }
         tally.lines++;
-        SessionTally session = tally.sessions.get(key);
-        if (session == null) {
-            session = new SessionTally();
-            tally.sessions.put(key, session);
+        int protocol = parser.hasProtocol() && parser.sessionId() != 0 ? protocol() : UNTAGGED;
+        SessionTally session;
+        if (protocol == UNTAGGED) {
+            if (untagged == null) {
+                untagged = new SessionTally();
+            }
+            session = untagged;
+        } else {
+            session = sessions.get(protocol, parser.sessionId());
         }
         String client = session.client == null || parser.hasTime() && parser.timeMillis() < session.first
                 ? parser.client() : null;
         session.add(parser.bytes(), parser.status(), parser.hasTime(), parser.timeMillis(), client);
         if (perMinute && parser.hasTime()) {
-            tally.streamsPerMinute.computeIfAbsent(
-                    new LogTally.Minute(key.protocol(), Math.floorDiv(parser.timeMillis(), 60_000L)), k -> new long[1])[0]++;
+            countMinute(protocol, Math.floorDiv(parser.timeMillis(), 60_000L));
         }
     }
 
-    private String protocol() {
+    /** Lines come in time order, so each protocol's current minute counter is kept at hand. */
+    private void countMinute(int protocol, long minute) {
+        int slot = protocol + 1;
+        if (slot >= minuteCounters.length) {
+            minuteCounters = Arrays.copyOf(minuteCounters, slot + 1);
+            lastMinutes = Arrays.copyOf(lastMinutes, slot + 1);
+        }
+        long[] counter = minuteCounters[slot];
+        if (counter == null || lastMinutes[slot] != minute) {
+            String name = protocol == UNTAGGED ? SessionKey.UNTAGGED_PROTOCOL : protocolNames[protocol];
+            counter = tally.streamsPerMinute.computeIfAbsent(new LogTally.Minute(name, minute), k -> new long[1]);
+            minuteCounters[slot] = counter;
+            lastMinutes[slot] = minute;
+        }
+        counter[0]++;
+    }
+
+    /** Moves the sessions into the tally once the input is read: keys are made per session, not per line. */
+    private void finish() {
+        sessions.forEach((protocol, id, session) -> tally.sessions.put(new SessionKey(protocolNames[protocol], id), session));
+        if (untagged != null) {
+            tally.sessions.put(SessionKey.UNTAGGED, untagged);
+        }
+    }
+
+    /** The index of the line's protocol in {@link #protocolNames}; the last line's is tried first. */
+    private int protocol() {
+        if (lastProtocol >= 0 && parser.protocolEquals(protocolTokens[lastProtocol])) {
+            return lastProtocol;
+        }
         for (int i = 0; i < protocolTokens.length; i++) {
             if (parser.protocolEquals(protocolTokens[i])) {
-                return protocolNames[i];
+                lastProtocol = i;
+                return i;
             }
         }
         byte[] token = parser.protocolToken();
@@ -133,6 +170,77 @@ final class AccessLogFold {
         protocolTokens[protocolTokens.length - 1] = token;
         protocolNames = Arrays.copyOf(protocolNames, protocolNames.length + 1);
         protocolNames[protocolNames.length - 1] = name;
-        return name;
+        lastProtocol = protocolTokens.length - 1;
+        return lastProtocol;
+    }
+
+    /**
+     * Session tallies by (protocol index, session id) in open addressing over primitive keys: the
+     * per-line lookup allocates nothing. Grows at half full; its size follows sessions, not lines.
+     */
+    static final class SessionTable {
+
+        /** Visits one entry of the table. */
+        interface Visitor {
+            void visit(int protocol, long id, SessionTally session);
+        }
+
+        private int[] protocols = new int[1024];
+        private long[] ids = new long[1024];
+        private SessionTally[] values = new SessionTally[1024];
+        private int size;
+
+        SessionTally get(int protocol, long id) {
+            int mask = values.length - 1;
+            int i = slot(protocol, id) & mask;
+            while (values[i] != null) {
+                if (ids[i] == id && protocols[i] == protocol) {
+                    return values[i];
+                }
+                i = (i + 1) & mask;
+            }
+            SessionTally created = new SessionTally();
+            protocols[i] = protocol;
+            ids[i] = id;
+            values[i] = created;
+            if (++size * 2 > values.length) {
+                grow();
+            }
+            return created;
+        }
+
+        void forEach(Visitor visitor) {
+            for (int i = 0; i < values.length; i++) {
+                if (values[i] != null) {
+                    visitor.visit(protocols[i], ids[i], values[i]);
+                }
+            }
+        }
+
+        private static int slot(int protocol, long id) {
+            long h = (id ^ ((long) protocol << 56)) * 0x9E3779B97F4A7C15L;
+            return (int) (h ^ (h >>> 32));
+        }
+
+        private void grow() {
+            int[] oldProtocols = protocols;
+            long[] oldIds = ids;
+            SessionTally[] oldValues = values;
+            protocols = new int[oldValues.length * 2];
+            ids = new long[oldValues.length * 2];
+            values = new SessionTally[oldValues.length * 2];
+            int mask = values.length - 1;
+            for (int j = 0; j < oldValues.length; j++) {
+                if (oldValues[j] != null) {
+                    int i = slot(oldProtocols[j], oldIds[j]) & mask;
+                    while (values[i] != null) {
+                        i = (i + 1) & mask;
+                    }
+                    protocols[i] = oldProtocols[j];
+                    ids[i] = oldIds[j];
+                    values[i] = oldValues[j];
+                }
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.muxgate.logtools;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,15 +32,23 @@ final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FORMAT", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
     ReportOutput.Format output = ReportOutput.Format.table;
 
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Also write one self-contained HTML page (summary, charts of streams per protocol, "
+                    + "streams per session and per minute) to FILE.")
+    Path html;
+
     @Parameters(arity = "1..*", paramLabel = "ACCESSLOG", description = "Access log files (plain or gzip); '-' for stdin.")
     List<String> files;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        LogTally tally = input.read(files, main.stdin, spec.commandLine().getErr(), false);
+        LogTally tally = input.read(files, main.stdin, spec.commandLine().getErr(), html != null);
         write(ProtocolSummary.of(tally), output, out);
         out.flush();
+        if (html != null) {
+            HtmlReport.writeOrExplain(tally, html);
+        }
         return Main.EXIT_OK;
     }
 

@@ -1,6 +1,7 @@
 package dev.muxgate.logtools;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,11 @@ final class TimelineCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FORMAT", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
     ReportOutput.Format output = ReportOutput.Format.table;
 
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Also write one self-contained HTML page (summary, charts of streams per protocol, "
+                    + "streams per session and per minute) to FILE.")
+    Path html;
+
     @Parameters(arity = "1..*", paramLabel = "ACCESSLOG", description = "Access log files (plain or gzip); '-' for stdin.")
     List<String> files;
 
@@ -46,6 +52,9 @@ final class TimelineCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         write(points(tally), output, out);
         out.flush();
+        if (html != null) {
+            HtmlReport.writeOrExplain(tally, html);
+        }
         return Main.EXIT_OK;
     }
 
