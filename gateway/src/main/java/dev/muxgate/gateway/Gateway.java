@@ -68,8 +68,7 @@ public final class Gateway implements AutoCloseable {
             Channel listener = null;
             if (config.tls().enabled()) {
                 startedTls = TlsFrontEnd.open(servedProtocolsOnly(config.tls()), Clock.systemUTC());
-                H2SessionInitializer h2 = new H2SessionInitializer(config.h2(), startedCore.connector(),
-                        reason -> { }, config.shutdownGrace());
+                H2SessionInitializer h2 = new H2SessionInitializer(config.h2(), startedCore.connector(), config.shutdownGrace());
                 SessionNumbers numbers = new SessionNumbers(config.nodeId());
                 listener = new ServerBootstrap()
                         .group(loops)

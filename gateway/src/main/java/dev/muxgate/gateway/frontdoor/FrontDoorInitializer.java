@@ -16,7 +16,7 @@ import java.net.SocketAddress;
 /**
  * The pipeline of every connection accepted on the TLS listener: a session number, then SNI and
  * the TLS handshake (with ALPN/NPN), then the protocol dispatch. When the connection ends, the
- * session is handed to {@code sessionEnded} (session log, metrics).
+ * session is reported to the {@link SessionObserver} (session log, metrics).
  */
 public final class FrontDoorInitializer extends ChannelInitializer<Channel> {
 

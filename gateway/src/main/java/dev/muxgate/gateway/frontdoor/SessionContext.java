@@ -107,17 +107,18 @@ public final class SessionContext {
         sni = name;
     }
 
-    /** Streams open now; written on the session's loop, read by the admin endpoint. */
+    /**
+     * Streams open now. Only the session's loop writes it (so ++ and -- need no atomics); the
+     * admin endpoint reads it from elsewhere, hence volatile.
+     */
     public long openStreams() {
         return openStreams;
     }
 
-    @SuppressWarnings("NonAtomicOperationOnVolatileField")
     void streamClosed() {
         openStreams--;
     }
 
-    @SuppressWarnings("NonAtomicOperationOnVolatileField")
     void streamOpened() {
         openStreams++;
         streams++;

@@ -1,6 +1,6 @@
 package dev.muxgate.gateway.session;
 
-import dev.muxgate.httpcore.log.LineLogConfig;
+import dev.muxgate.httpcore.config.LineLogConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

@@ -28,24 +28,14 @@ public record AccessLogConfig(
             "%<cqtq> %<ttms> %<chi> %<pitag> %<piid> %<cqhm> %<cquc> %<pssc> %<psql> %<sssc> %<shn>";
 
     public AccessLogConfig {
-        Objects.requireNonNull(path, "path");
         Objects.requireNonNull(format, "format");
-        Objects.requireNonNull(rotateInterval, "rotateInterval");
-        if (path.toString().isEmpty()) {
-            throw new IllegalArgumentException("access log path must not be empty");
-        }
-        if (rotateBytes < 0) {
-            throw new IllegalArgumentException("rotate-size must not be negative");
-        }
-        if (rotateInterval.isNegative()) {
-            throw new IllegalArgumentException("rotate-interval must not be negative");
-        }
-        if (keepFiles < 0) {
-            throw new IllegalArgumentException("keep must not be negative");
-        }
-        if (queueLines <= 0) {
-            throw new IllegalArgumentException("queue-lines must be positive");
-        }
+        // The file rules are the writer's, in one place; checked here so a bad file fails at start-up.
+        new LineLogConfig(path, rotateBytes, rotateInterval, keepFiles, queueLines);
+    }
+
+    /** The writer's settings. */
+    public LineLogConfig file() {
+        return new LineLogConfig(path, rotateBytes, rotateInterval, keepFiles, queueLines);
     }
 
     public static AccessLogConfig defaults() {

@@ -44,9 +44,7 @@ public final class AsyncAccessLogWriter implements AccessLog {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(err, "err");
         AccessLogFormat format = AccessLogFormat.parse(config.format());
-        LineLogConfig file = new LineLogConfig(
-                config.path(), config.rotateBytes(), config.rotateInterval(), config.keepFiles(), config.queueLines());
-        this.lines = AsyncLineWriter.builder(file, format::formatTo)
+        this.lines = AsyncLineWriter.builder(config.file(), format::formatTo)
                 .name(LOG_NAME)
                 .threadName(THREAD_NAME)
                 .clock(clock)

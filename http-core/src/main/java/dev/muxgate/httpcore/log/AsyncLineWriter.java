@@ -1,5 +1,6 @@
 package dev.muxgate.httpcore.log;
 
+import dev.muxgate.httpcore.config.LineLogConfig;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Objects;

@@ -114,9 +114,6 @@ final class ProxyTransaction implements OriginListener {
         record.url(scheme() + "://" + (checked.hostHeader().isEmpty() ? "-" : checked.hostHeader())
                 + checked.originForm());
         boolean hasBody = checked.chunked() || checked.contentLength() > 0;
-        if (!hasBody) {
-            // The decoder still sends the LastHttpContent; until then the request is not complete.
-        }
 
         var transparent = connection.transparentOrigin();
         if (transparent != null) {
@@ -167,8 +164,11 @@ final class ProxyTransaction implements OriginListener {
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target.uri(), headers);
     }
 
+    private static final String VIA_1_0 = "1.0 " + CoreContext.VIA_NAME;
+    private static final String VIA_1_1 = "1.1 " + CoreContext.VIA_NAME;
+
     private static String viaValue(HttpVersion version) {
-        return version.minorVersion() == 0 ? "1.0 " + CoreContext.VIA_NAME : "1.1 " + CoreContext.VIA_NAME;
+        return version.minorVersion() == 0 ? VIA_1_0 : VIA_1_1;
     }
 
     private void acquireOrigin() {
@@ -564,7 +564,7 @@ final class ProxyTransaction implements OriginListener {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         HttpUtil.setContentLength(response, headRequest ? 0 : body.readableBytes());
-        response.headers().set(HttpHeaderNames.VIA, "1.1 " + CoreContext.VIA_NAME);
+        response.headers().set(HttpHeaderNames.VIA, VIA_1_1);
         record.proxyBodyBytes(body.readableBytes());
         responseStarted = true;
         responseComplete = true;

@@ -1,5 +1,6 @@
 package dev.muxgate.httpcore.log;
 
+import dev.muxgate.httpcore.config.LineLogConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

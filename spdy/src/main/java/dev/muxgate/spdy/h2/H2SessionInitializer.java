@@ -31,24 +31,21 @@ public final class H2SessionInitializer {
 
     private final H2Limits limits;
     private final HttpConnector connector;
-    private final Consumer<String> malformedRequests;
     private final Duration shutdownGrace;
 
     /**
      * @param shutdownGrace how long a closing session waits, after its GOAWAY, for the streams it
      *                      already accepted to finish
      */
-    public H2SessionInitializer(H2Limits limits, HttpConnector connector, Consumer<String> malformedRequests,
-                                Duration shutdownGrace) {
+    public H2SessionInitializer(H2Limits limits, HttpConnector connector, Duration shutdownGrace) {
         this.limits = limits;
         this.connector = connector;
-        this.malformedRequests = malformedRequests;
         this.shutdownGrace = shutdownGrace;
     }
 
     /**
      * Installs the session on {@code pipeline}; {@code streamOpened} hears every new stream channel,
-     * {@code malformed} every request refused (its reason), besides the counter given at construction.
+     * {@code malformed} every request refused (its reason).
      */
     public void configure(ChannelPipeline pipeline, SessionIdentity session, Consumer<Channel> streamOpened,
                           Consumer<String> malformed) {
@@ -74,10 +71,7 @@ public final class H2SessionInitializer {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 streamOpened.accept(stream);
-                stream.pipeline().addLast("h2-stream", new H2StreamCodec(reason -> {
-                    malformedRequests.accept(reason);
-                    malformed.accept(reason);
-                }));
+                stream.pipeline().addLast("h2-stream", new H2StreamCodec(malformed));
                 stream.pipeline().addLast("bridge", new StreamBridge(connector,
                         session.forStream(stream.stream().id()), H2SessionInitializer::pluginCodec));
             }

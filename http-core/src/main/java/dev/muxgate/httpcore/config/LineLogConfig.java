@@ -1,4 +1,4 @@
-package dev.muxgate.httpcore.log;
+package dev.muxgate.httpcore.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
