@@ -1,6 +1,7 @@
 package dev.muxgate.gateway;
 
 import dev.muxgate.gateway.admin.AdminConfig;
+import dev.muxgate.gateway.warmup.WarmUpConfig;
 import dev.muxgate.gateway.admin.AdminConfigReader;
 import dev.muxgate.gateway.session.SessionLogConfig;
 import dev.muxgate.gateway.session.SessionLogConfigReader;
@@ -23,12 +24,14 @@ import java.util.Set;
  * node id. The gateway owns the root, so it is the one that rejects unknown top-level keys.
  */
 public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limits h2, int nodeId,
-                            Duration shutdownGrace, SessionLogConfig sessionLog, AdminConfig admin) {
+                            Duration shutdownGrace, SessionLogConfig sessionLog, AdminConfig admin,
+                            WarmUpConfig warmUp) {
 
     static final String H2_SECTION = "h2";
     static final String NODE_ID = "node-id";
     static final String SHUTDOWN_GRACE = "shutdown-grace";
     static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    static final String WARM_UP_SECTION = "warm-up";
     static final Set<String> TOP_LEVEL_KEYS;
 
     static {
@@ -38,6 +41,7 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         keys.add(NODE_ID);
         keys.add(SHUTDOWN_GRACE);
         keys.add(AdminConfigReader.SECTION);
+        keys.add(WARM_UP_SECTION);
         TOP_LEVEL_KEYS = Set.copyOf(keys);
     }
 
@@ -47,6 +51,7 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         }
         java.util.Objects.requireNonNull(sessionLog, "sessionLog");
         java.util.Objects.requireNonNull(admin, "admin");
+        java.util.Objects.requireNonNull(warmUp, "warmUp");
         if (shutdownGrace == null || shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdown-grace must not be negative");
         }
@@ -55,27 +60,31 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
     /** Everything at its default, as an empty file gives. */
     public static GatewayConfig defaults(Path source) {
         return new GatewayConfig(source, CoreConfig.defaults(), TlsConfig.defaults(), H2Limits.defaults(), 0, DEFAULT_SHUTDOWN_GRACE,
-                SessionLogConfig.defaults(), AdminConfig.defaults());
+                SessionLogConfig.defaults(), AdminConfig.defaults(), WarmUpConfig.defaults());
     }
 
     public GatewayConfig withCore(CoreConfig newCore) {
-        return new GatewayConfig(source, newCore, tls, h2, nodeId, shutdownGrace, sessionLog, admin);
+        return new GatewayConfig(source, newCore, tls, h2, nodeId, shutdownGrace, sessionLog, admin, warmUp);
     }
 
     public GatewayConfig withShutdownGrace(Duration grace) {
-        return new GatewayConfig(source, core, tls, h2, nodeId, grace, sessionLog, admin);
+        return new GatewayConfig(source, core, tls, h2, nodeId, grace, sessionLog, admin, warmUp);
     }
 
     public GatewayConfig withSessionLog(SessionLogConfig newSessionLog) {
-        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, newSessionLog, admin);
+        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, newSessionLog, admin, warmUp);
     }
 
     public GatewayConfig withAdmin(AdminConfig newAdmin) {
-        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, newAdmin);
+        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, newAdmin, warmUp);
     }
 
     public GatewayConfig withTls(TlsConfig newTls) {
-        return new GatewayConfig(source, core, newTls, h2, nodeId, shutdownGrace, sessionLog, admin);
+        return new GatewayConfig(source, core, newTls, h2, nodeId, shutdownGrace, sessionLog, admin, warmUp);
+    }
+
+    public GatewayConfig withWarmUp(WarmUpConfig newWarmUp) {
+        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, admin, newWarmUp);
     }
 
     /** Loads {@code file}; a missing default file means the built-in defaults. */
@@ -93,7 +102,19 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         int nodeId = root.integer(NODE_ID, 0, 0, SessionNumbers.MAX_NODE_ID);
         Duration grace = root.duration(SHUTDOWN_GRACE, DEFAULT_SHUTDOWN_GRACE);
         AdminConfig admin = AdminConfigReader.read(root.optionalSection(AdminConfigReader.SECTION));
-        return new GatewayConfig(file, core, tls, h2, nodeId, grace, sessionLog, admin);
+        WarmUpConfig warmUp = readWarmUp(root.optionalSection(WARM_UP_SECTION));
+        return new GatewayConfig(file, core, tls, h2, nodeId, grace, sessionLog, admin, warmUp);
+    }
+
+    private static WarmUpConfig readWarmUp(ConfigSection s) {
+        s.rejectUnknownKeys(Set.of("requests", "max-time"));
+        WarmUpConfig d = WarmUpConfig.defaults();
+        try {
+            return new WarmUpConfig(s.integer("requests", d.requests(), 0, WarmUpConfig.MAX_REQUESTS),
+                    s.duration("max-time", d.maxTime()));
+        } catch (IllegalArgumentException e) {
+            throw s.error(e.getMessage());
+        }
     }
 
     private static H2Limits readH2(ConfigSection s) {

@@ -1,5 +1,6 @@
 package dev.muxgate.gateway;
 
+import dev.muxgate.gateway.warmup.WarmUp;
 import dev.muxgate.httpcore.config.ConfigException;
 import java.nio.file.Path;
 
@@ -37,6 +38,7 @@ public final class Main {
             System.exit(EXIT_CONFIG);
             return;
         }
+        warmUp(config);
         Gateway gateway;
         try {
             gateway = Gateway.start(config);
@@ -56,6 +58,18 @@ public final class Main {
         }
         stop.awaitStopped();
         System.exit(0);
+    }
+
+    /** Before any listener opens; a warm-up that fails only costs the warmth, never the start. */
+    private static void warmUp(GatewayConfig config) {
+        if (!config.warmUp().enabled() || !config.tls().enabled()) {
+            return;
+        }
+        try {
+            System.out.println("muxgate: " + WarmUp.run(config).describe());
+        } catch (Exception e) {
+            System.out.println("muxgate: warm-up skipped: " + describe(e));
+        }
     }
 
     private static String describe(Throwable e) {

@@ -29,6 +29,7 @@ public final class ConnectOptions {
     private final String secureProtocol;
     private final String tlsVersion;
     private final String tlsCipher;
+    private final boolean httpMessages;
 
     private ConnectOptions(Builder b) {
         this.target = Objects.requireNonNull(b.target, "target address must not be null");
@@ -50,6 +51,7 @@ public final class ConnectOptions {
         this.secureProtocol = checkToken("secure protocol", b.secureProtocol);
         this.tlsVersion = checkToken("TLS version", b.tlsVersion);
         this.tlsCipher = checkToken("TLS cipher", b.tlsCipher);
+        this.httpMessages = b.httpMessages;
     }
 
     /** A tag travels into every log line as one field: visible ASCII only, no spaces, bounded. */
@@ -88,6 +90,7 @@ public final class ConnectOptions {
         b.secureProtocol = secureProtocol;
         b.tlsVersion = tlsVersion;
         b.tlsCipher = tlsCipher;
+        b.httpMessages = httpMessages;
         return b;
     }
 
@@ -118,6 +121,13 @@ public final class ConnectOptions {
 
     public String tlsCipher() { return tlsCipher; }
 
+    /**
+     * True when the plugin writes and reads Netty {@code HttpObject} messages (a request head, its
+     * content pieces, a last content) instead of bytes. The core side then runs without an HTTP/1.1
+     * codec of its own: the same state machine and request checks, two codec passes fewer each way.
+     */
+    public boolean httpMessages() { return httpMessages; }
+
     @Override
     public String toString() {
         return "ConnectOptions{target=" + target + ", tag=" + pluginTag + ", id=" + pluginId
@@ -138,6 +148,7 @@ public final class ConnectOptions {
         private String secureProtocol;
         private String tlsVersion;
         private String tlsCipher;
+        private boolean httpMessages;
 
         private Builder() {
         }
@@ -152,6 +163,7 @@ public final class ConnectOptions {
         public Builder secureProtocol(String protocol) { this.secureProtocol = protocol; return this; }
         public Builder tlsVersion(String version) { this.tlsVersion = version; return this; }
         public Builder tlsCipher(String cipher) { this.tlsCipher = cipher; return this; }
+        public Builder httpMessages(boolean messages) { this.httpMessages = messages; return this; }
 
         public ConnectOptions build() {
             return new ConnectOptions(this);

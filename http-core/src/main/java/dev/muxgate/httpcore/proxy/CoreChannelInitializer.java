@@ -1,6 +1,7 @@
 package dev.muxgate.httpcore.proxy;
 
 import dev.muxgate.httpcore.config.LimitsConfig;
+import dev.muxgate.httpcore.connect.ConnectOptions;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -9,7 +10,9 @@ import java.util.function.Consumer;
 
 /**
  * The pipeline of every client connection of the core: the same for a TCP connection accepted on
- * the core's listener and for the core side of a plugin connection. One code path for both.
+ * the core's listener and for the core side of a plugin connection. One code path for both; a
+ * plugin that exchanges decoded HTTP messages ({@link ConnectOptions#httpMessages()}) skips only the
+ * byte codec, never the state machine or its checks.
  */
 final class CoreChannelInitializer implements Consumer<Channel> {
 
@@ -32,8 +35,12 @@ final class CoreChannelInitializer implements Consumer<Channel> {
                 .setMaxChunkSize(MAX_CHUNK)
                 .setStrictLineParsing(true);
         ChannelPipeline p = ch.pipeline();
+        // Also in front of decoded messages: each body piece is progress for the body time-out.
         p.addLast("bytes", new ClientBytesObserver(handler));
-        p.addLast("http", new HttpServerCodec(decoder, limits.pipelinedRequests() + 1));
+        ConnectOptions plugin = ch.attr(ConnectOptions.ATTRIBUTE).get();
+        if (plugin == null || !plugin.httpMessages()) {
+            p.addLast("http", new HttpServerCodec(decoder, limits.pipelinedRequests() + 1));
+        }
         p.addLast("proxy", handler);
     }
 }

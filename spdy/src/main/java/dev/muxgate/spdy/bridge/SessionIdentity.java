@@ -17,8 +17,23 @@ public record SessionIdentity(
         String tlsCipher,
         SocketAddress coreAddress) {
 
-    /** The options of the plugin connection for stream {@code streamId} (0 for a whole connection). */
+    /**
+     * The options of a plugin connection that carries the bytes of a whole HTTP/1.1 connection
+     * ({@code streamId} 0) or of one stream.
+     */
     public ConnectOptions forStream(long streamId) {
+        return options(streamId).build();
+    }
+
+    /**
+     * The options of the plugin connection of stream {@code streamId} when the stream's codec hands
+     * over decoded HTTP messages: the core then skips its byte codec.
+     */
+    public ConnectOptions forMessageStream(long streamId) {
+        return options(streamId).httpMessages(true).build();
+    }
+
+    private ConnectOptions.Builder options(long streamId) {
         return ConnectOptions.builder(coreAddress)
                 .pluginTag(protocol)
                 .pluginId(sessionNumber)
@@ -26,7 +41,6 @@ public record SessionIdentity(
                 .clientAddress(client)
                 .secureProtocol(protocol)
                 .tlsVersion(tlsVersion)
-                .tlsCipher(tlsCipher)
-                .build();
+                .tlsCipher(tlsCipher);
     }
 }

@@ -60,13 +60,16 @@ public final class StreamBridge extends ChannelDuplexHandler {
     }
 
     private void open() {
+        ChannelHandler[] codec = pluginCodec.get();
+        if (codec.length == 0) {
+            // Nothing to put before the relay: spare the per-stream initializer.
+            plugin = connector.connect(options, new PluginSide());
+            return;
+        }
         plugin = connector.connect(options, new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ChannelHandler[] codec = pluginCodec.get();
-                if (codec.length > 0) {
-                    ch.pipeline().addLast(codec);
-                }
+                ch.pipeline().addLast(codec);
                 ch.pipeline().addLast("relay", new PluginSide());
             }
         });

@@ -7,10 +7,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
+import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -18,6 +20,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Turns a TLS connection that negotiated {@code h2} into an HTTP/2 session: Netty's frame codec
@@ -26,8 +29,8 @@ import java.util.function.Consumer;
  */
 public final class H2SessionInitializer {
 
-    /** Response heads from the core: generous, since the core already bounded what it accepts. */
-    private static final int MAX_RESPONSE_HEADER_BYTES = 64 * 1024;
+    private static final ChannelHandler[] NO_HANDLERS = new ChannelHandler[0];
+    private static final Supplier<ChannelHandler[]> NO_CODEC = () -> NO_HANDLERS;
 
     private final H2Limits limits;
     private final HttpConnector connector;
@@ -53,7 +56,7 @@ public final class H2SessionInitializer {
                 .maxConcurrentStreams(limits.maxConcurrentStreams())
                 .maxHeaderListSize(limits.maxHeaderListBytes())
                 .initialWindowSize(limits.initialWindowBytes());
-        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+        Http2FrameCodec codec = new SessionCodecBuilder(uniformlyScheduledConnection())
                 .initialSettings(settings)
                 .validateHeaders(true)
                 .decoderEnforceMaxRstFramesPerWindow(limits.maxResetsPerWindow(), limits.resetWindowSeconds())
@@ -64,7 +67,9 @@ public final class H2SessionInitializer {
                 // Closing the session is then graceful: GOAWAY, and the open streams may finish.
                 .gracefulShutdownTimeoutMillis(shutdownGrace.toMillis())
                 .build();
-        pipeline.addLast("h2-idle", new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        // Reader idleness only: an all-idle handler puts a listener on every write of the session,
+        // and a session with no open stream has nothing to write anyway.
+        pipeline.addLast("h2-idle", new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
         pipeline.addLast("h2", codec);
         pipeline.addLast("h2-idle-close", new IdleSessionCloser(codec));
         pipeline.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
@@ -72,15 +77,31 @@ public final class H2SessionInitializer {
             protected void initChannel(Http2StreamChannel stream) {
                 streamOpened.accept(stream);
                 stream.pipeline().addLast("h2-stream", new H2StreamCodec(malformed));
+                // The stream codec already speaks HTTP/1.1 messages: they cross the plugin
+                // connection as objects, with no encoding on this side nor decoding on the core's.
                 stream.pipeline().addLast("bridge", new StreamBridge(connector,
-                        session.forStream(stream.stream().id()), H2SessionInitializer::pluginCodec));
+                        session.forMessageStream(stream.stream().id()), NO_CODEC));
             }
         }));
     }
 
-    private static ChannelHandler[] pluginCodec() {
-        return new ChannelHandler[] {new HttpClientCodec(new HttpDecoderConfig()
-                .setMaxHeaderSize(MAX_RESPONSE_HEADER_BYTES)
-                .setStrictLineParsing(true), false, false)};
+
+    /**
+     * A server connection whose streams share the connection window evenly, as Netflix Zuul does:
+     * priorities are deprecated (RFC 9113 section 5.3), and the weighted distributor has thrown
+     * IllegalArgumentException on some priority trees (netty/netty#10525).
+     */
+    private static Http2Connection uniformlyScheduledConnection() {
+        Http2Connection connection = new DefaultHttp2Connection(true);
+        connection.remote().flowController(
+                new DefaultHttp2RemoteFlowController(connection, new UniformStreamByteDistributor(connection)));
+        return connection;
+    }
+
+    /** Netty's frame codec builder, given a connection made here (its setter is protected). */
+    private static final class SessionCodecBuilder extends Http2FrameCodecBuilder {
+        SessionCodecBuilder(Http2Connection connection) {
+            connection(connection);
+        }
     }
 }

@@ -1,0 +1,94 @@
+package dev.muxgate.gateway.warmup;
+
+import dev.muxgate.gateway.Gateway;
+import dev.muxgate.gateway.GatewayConfig;
+import dev.muxgate.gateway.admin.AdminConfig;
+import dev.muxgate.gateway.session.SessionLogConfig;
+import dev.muxgate.httpcore.config.AccessLogConfig;
+import dev.muxgate.httpcore.config.CoreConfig;
+import dev.muxgate.httpcore.config.ListenerConfig;
+import dev.muxgate.httpcore.config.RemapRule;
+import dev.muxgate.httpcore.origin.Transport;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+
+/**
+ * Warms the JIT before the real listeners open, so that a restarted gateway meets its first
+ * clients with compiled code instead of an interpreter sharing the core with the compiler.
+ *
+ * <p>It starts a throwaway gateway from the real configuration (same TLS certificates and
+ * provider, same limits, same code paths) on loopback ports, with no logs, no metrics endpoint
+ * and no real origin: the copy proxies to its own plain listener, which serves the built-in demo
+ * origin, so requests run the whole way (TLS, HTTP/2, plugin connection, core, TCP origin pool)
+ * and no configured origin ever sees warm-up traffic. Then it stops the copy and reports.
+ */
+public final class WarmUp {
+
+    /** Sessions and streams of the warm-up load: a front door's usual shape, many streams per session. */
+    private static final int CONNECTIONS = 8;
+    private static final int STREAMS_PER_CONNECTION = 16;
+
+    private WarmUp() {
+    }
+
+    /** What a warm-up did, for the start-up report. */
+    public record Report(long completed, long failed, Duration took) {
+        public String describe() {
+            double seconds = Math.max(took.toNanos(), 1) / 1e9;
+            return String.format("warm-up: %d requests in %.1f s (%.0f/s)%s", completed, seconds,
+                    completed / seconds, failed == 0 ? "" : ", " + failed + " failed");
+        }
+    }
+
+    public static Report run(GatewayConfig real) throws InterruptedException, IOException {
+        WarmUpConfig warmUp = real.warmUp();
+        long start = System.nanoTime();
+        int originPort = freeLoopbackPort();
+        Transport transport = Transport.detect();
+        EventLoopGroup clientLoop = transport.newGroup(1, "muxgate-warmup-client");
+        try (Gateway copy = Gateway.start(copyOf(real, originPort))) {
+            WarmUpClient client = new WarmUpClient(clientLoop, copy.tlsAddress(), CONNECTIONS,
+                    STREAMS_PER_CONNECTION);
+            WarmUpClient.Outcome outcome = client.run(warmUp.requests(), warmUp.maxTime().toNanos());
+            return new Report(outcome.completed(), outcome.failed(), Duration.ofNanos(System.nanoTime() - start));
+        } catch (SSLException e) {
+            throw new IOException("warm-up client TLS: " + e.getMessage(), e);
+        } finally {
+            clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+    }
+
+    /** The real configuration on loopback ports, logs and admin off, proxying to its own demo origin. */
+    static GatewayConfig copyOf(GatewayConfig real, int originPort) {
+        AccessLogConfig log = real.core().accessLog();
+        CoreConfig core = real.core()
+                .withListener(new ListenerConfig(true, "127.0.0.1", originPort))
+                .withRemap(List.of(
+                        // The second hop arrives with Host 127.0.0.1:port and is answered by the demo.
+                        new RemapRule("127.0.0.1", "/", RemapRule.DEMO_TARGET),
+                        new RemapRule(RemapRule.ANY_HOST, "/", URI.create("http://127.0.0.1:" + originPort + "/"))))
+                .withAccessLog(new AccessLogConfig(false, log.path(), log.format(), log.rotateBytes(),
+                        log.rotateInterval(), log.keepFiles(), log.queueLines()));
+        SessionLogConfig session = real.sessionLog();
+        return real.withCore(core)
+                .withTls(real.tls().withListener("127.0.0.1", 0))
+                .withSessionLog(new SessionLogConfig(false, session.path(), session.rotateBytes(),
+                        session.rotateInterval(), session.keepFiles(), session.queueLines()))
+                .withAdmin(new AdminConfig(false, AdminConfig.DEFAULT_HOST, 0))
+                .withShutdownGrace(Duration.ZERO)
+                .withWarmUp(WarmUpConfig.off());
+    }
+
+    private static int freeLoopbackPort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+}
