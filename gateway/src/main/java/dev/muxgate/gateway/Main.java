@@ -17,6 +17,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        tuneNettyDefaults();
         Path configFile;
         try {
             configFile = CommandLine.parse(args);
@@ -58,6 +59,27 @@ public final class Main {
         }
         stop.awaitStopped();
         System.exit(0);
+    }
+
+    /**
+     * Netty defaults that fit a test harness better than a front door, changed before any Netty
+     * class reads them and only when the operator has not set them.
+     */
+    private static void tuneNettyDefaults() {
+        // Below 512 MiB of heap Netty's adaptive allocator turns "low memory": no thread-local
+        // magazines, and every buffer over 16 KiB (each 64 KiB socket read) becomes a fresh zeroed
+        // direct allocation and a munmap. Buffer memory here is bounded by water marks and
+        // windows, not by the heap, so the heap size says nothing about it.
+        defaultProperty("io.netty.allocator.lowMemory", "false");
+        // The leak detector samples 1 buffer in 128 with a stack trace each: a few percent of the
+        // request path. The tests run it on PARANOID; operators can turn it back on.
+        defaultProperty("io.netty.leakDetection.level", "disabled");
+    }
+
+    private static void defaultProperty(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
     }
 
     /** Before any listener opens; a warm-up that fails only costs the warmth, never the start. */

@@ -1,6 +1,7 @@
 package dev.muxgate.httpcore.origin;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
@@ -43,6 +44,7 @@ final class TcpOriginConnector implements OriginConnector {
                 .resolver(resolver)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RECVBUF_ALLOCATOR, READS)
                 .handler(new NoHandler())
                 .connect(address);
         connect.addListener((ChannelFuture f) -> {
@@ -55,6 +57,13 @@ final class TcpOriginConnector implements OriginConnector {
         });
         return promise;
     }
+
+    /**
+     * Origin reads of at most 16 KiB: one HTTP/2 DATA frame and one TLS record each, and a size the
+     * allocator pools per thread. Larger reads are held until the client takes them, so under
+     * load each one pinned a fresh chunk the allocator had to zero and later unmap.
+     */
+    private static final AdaptiveRecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator(512, 2048, 16 * 1024);
 
     /** Bootstrap insists on a handler; the pool installs the real ones once connected. */
     private static final class NoHandler extends ChannelHandlerAdapter {
