@@ -33,6 +33,9 @@ tls:
   state-dir: $work/state
 admin:
   enabled: false
+warm-up:
+  requests: ${MUXGATE_WARMUP_REQUESTS:-60000}
+  max-time: 40s
 origins:
   max-connections-per-origin: 512
   max-waiters: 100000
@@ -49,12 +52,12 @@ logs:
     path: $work/session.log
 YAML
 
-taskset -c "$PROXY_CPU" java ${MUXGATE_JAVA_OPTS:--Xms256m -Xmx512m} \
+taskset -c "$PROXY_CPU" java ${MUXGATE_JAVA_OPTS:--Xms256m -Xmx512m -XX:-TieredCompilation} \
   -cp "gateway/target/gateway-0.1.0-SNAPSHOT.jar:gateway/target/lib/*" dev.muxgate.gateway.Main \
   --config "$work/gateway.yaml" > "$work/muxgate.out" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 200); do
+for _ in $(seq 1 900); do   # up to 90 s: the warm-up runs before the listener opens
   grep -q "muxgate: ready" "$work/muxgate.out" 2>/dev/null && break
   kill -0 $pid 2>/dev/null || { cat "$work/muxgate.out" >&2; exit 1; }
   sleep 0.1

@@ -57,6 +57,7 @@ class MainProcessTest {
         Files.writeString(conf, "listeners:\n  http:\n    host: 127.0.0.1\n    port: 0\n"
                 + "tls:\n  host: 127.0.0.1\n  port: 0\n  state-dir: " + dir.resolve("state") + "\n"
                 + "admin:\n  port: 0\n"
+                + "warm-up:\n  requests: 500\n  max-time: 30s\n"
                 + "logs:\n  access:\n    path: " + log + "\n  session:\n    path: " + dir.resolve("session.log") + "\n");
         Process p = start("--config", conf.toString());
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -69,6 +70,9 @@ class MainProcessTest {
                 }
             }
             assertTrue(lines.contains("muxgate: ready"), lines.toString());
+            // The warm-up ran before the listeners opened, and every one of its requests got its answer.
+            assertTrue(lines.stream().anyMatch(l -> l.matches("muxgate: warm-up: 500 requests in \\d+ rounds, .*\\)")),
+                    lines.toString());
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("muxgate: core HTTP listener on 127.0.0.1:")), lines.toString());
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("muxgate: TLS listener on 127.0.0.1:")), lines.toString());
             p.destroy();

@@ -40,6 +40,7 @@ class SigtermUnderLoadTest {
                 + "tls:\n  host: 127.0.0.1\n  port: 0\n  state-dir: " + dir.resolve("state") + "\n"
                 + "admin:\n  port: 0\n"
                 + "shutdown-grace: 20s\n"
+                + "warm-up:\n  requests: 0\n"
                 + "logs:\n  access:\n    path: " + accessLog + "\n  session:\n    path: " + dir.resolve("session.log") + "\n");
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "--config", conf.toString());

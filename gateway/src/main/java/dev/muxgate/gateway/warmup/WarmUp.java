@@ -38,26 +38,53 @@ public final class WarmUp {
     private WarmUp() {
     }
 
+    /**
+     * Rounds of load, each followed by a pause for the JIT: on a gateway pinned to one core the
+     * compiler threads share it with the load, and without the pauses most hot methods were still
+     * at the profiling tier when the listeners opened (measured: 932 methods at C2, 4,551 at C1
+     * with full profiling after 19,000 requests in 25 s).
+     */
+    private static final int ROUNDS = 4;
+    private static final Duration MAX_JIT_PAUSE = Duration.ofSeconds(5);
+
     /** What a warm-up did, for the start-up report. */
-    public record Report(long completed, long failed, Duration took) {
+    public record Report(long completed, long failed, int rounds, Duration took, Duration compiling) {
         public String describe() {
             double seconds = Math.max(took.toNanos(), 1) / 1e9;
-            return String.format("warm-up: %d requests in %.1f s (%.0f/s)%s", completed, seconds,
-                    completed / seconds, failed == 0 ? "" : ", " + failed + " failed");
+            return String.format("warm-up: %d requests in %d rounds, %.1f s (JIT %.1f s)%s", completed, rounds,
+                    seconds, compiling.toMillis() / 1e3, failed == 0 ? "" : ", " + failed + " failed");
         }
     }
 
     public static Report run(GatewayConfig real) throws InterruptedException, IOException {
         WarmUpConfig warmUp = real.warmUp();
         long start = System.nanoTime();
+        long deadline = start + warmUp.maxTime().toNanos();
+        JitActivity jit = new JitActivity();
+        long jitBefore = jit.totalMillis();
         int originPort = freeLoopbackPort();
         Transport transport = Transport.detect();
         EventLoopGroup clientLoop = transport.newGroup(1, "muxgate-warmup-client");
         try (Gateway copy = Gateway.start(copyOf(real, originPort))) {
-            WarmUpClient client = new WarmUpClient(clientLoop, copy.tlsAddress(), CONNECTIONS,
-                    STREAMS_PER_CONNECTION);
-            WarmUpClient.Outcome outcome = client.run(warmUp.requests(), warmUp.maxTime().toNanos());
-            return new Report(outcome.completed(), outcome.failed(), Duration.ofNanos(System.nanoTime() - start));
+            long completed = 0;
+            long failed = 0;
+            int rounds = 0;
+            int perRound = Math.max(1, warmUp.requests() / ROUNDS);
+            while (completed + failed < warmUp.requests() && System.nanoTime() < deadline) {
+                WarmUpClient client = new WarmUpClient(clientLoop, copy.tlsAddress(), CONNECTIONS,
+                        STREAMS_PER_CONNECTION);
+                int budget = (int) Math.min(perRound, warmUp.requests() - completed - failed);
+                WarmUpClient.Outcome outcome = client.run(budget, deadline - System.nanoTime());
+                completed += outcome.completed();
+                failed += outcome.failed();
+                rounds++;
+                if (outcome.completed() == 0) {
+                    break;
+                }
+                jit.awaitQuiet(Math.min(MAX_JIT_PAUSE.toNanos(), deadline - System.nanoTime()));
+            }
+            return new Report(completed, failed, rounds, Duration.ofNanos(System.nanoTime() - start),
+                    Duration.ofMillis(jit.totalMillis() - jitBefore));
         } catch (SSLException e) {
             throw new IOException("warm-up client TLS: " + e.getMessage(), e);
         } finally {
@@ -72,6 +99,9 @@ public final class WarmUp {
                 .withListener(new ListenerConfig(true, "127.0.0.1", originPort))
                 .withRemap(List.of(
                         // The second hop arrives with Host 127.0.0.1:port and is answered by the demo.
+                        // The hop over TCP matters: with the demo alone, the origin side of the
+                        // first real requests was still interpreted (292 against 516 us of CPU per
+                        // request over the first 5,000 after start, measured here).
                         new RemapRule("127.0.0.1", "/", RemapRule.DEMO_TARGET),
                         new RemapRule(RemapRule.ANY_HOST, "/", URI.create("http://127.0.0.1:" + originPort + "/"))))
                 .withAccessLog(new AccessLogConfig(false, log.path(), log.format(), log.rotateBytes(),

@@ -68,7 +68,7 @@ final class WarmUpClient {
         this.streamsPerConnection = streamsPerConnection;
     }
 
-    /** Result of a run: requests answered with a complete response, and those that were not. */
+    /** Result of a run: requests answered with a complete 2xx response, and those that were not. */
     record Outcome(long completed, long failed) {
     }
 
@@ -153,6 +153,7 @@ final class WarmUpClient {
         private final Channel session;
         private final int n;
         private boolean ended;
+        private boolean answered;
 
         StreamExchange(Channel session, int n) {
             this.session = session;
@@ -179,12 +180,16 @@ final class WarmUpClient {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
+                if (msg instanceof Http2HeadersFrame h && h.headers().status() != null) {
+                    // Only a 2xx counts: a 502 or 504 would mean the copy reached out of loopback.
+                    answered = h.headers().status().charAt(0) == '2';
+                }
                 boolean end = msg instanceof Http2HeadersFrame h && h.isEndStream()
                         || msg instanceof Http2DataFrame d && d.isEndStream();
                 if (msg instanceof Http2ResetFrame) {
                     finish(ctx, false);
                 } else if (end) {
-                    finish(ctx, true);
+                    finish(ctx, answered);
                 }
             } finally {
                 ReferenceCountUtil.release(msg);

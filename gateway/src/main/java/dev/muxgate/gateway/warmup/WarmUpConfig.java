@@ -24,7 +24,7 @@ public record WarmUpConfig(int requests, Duration maxTime) {
 
     /** As the shipped configuration has it: enough for the JIT to compile the request path. */
     public static WarmUpConfig defaults() {
-        return new WarmUpConfig(40_000, Duration.ofSeconds(20));
+        return new WarmUpConfig(30_000, Duration.ofSeconds(20));
     }
 
     public static WarmUpConfig off() {
