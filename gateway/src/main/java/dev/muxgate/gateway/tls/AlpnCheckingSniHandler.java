@@ -9,14 +9,14 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.Mapping;
 import io.netty.util.concurrent.Future;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The first handler of a TLS connection: reads the ClientHello, picks the certificate's context by
- * SNI and replaces itself with that context's SslHandler, like Netty's SniHandler, which it is. It
+ * SNI and the client's signature schemes (ECDSA when it can verify it, RSA otherwise) and replaces
+ * itself with that context's SslHandler, like Netty's SniHandler, which it is. It
  * also refuses, before any handshake, a client whose ALPN list has no protocol the gateway serves:
  * that client gets the fatal {@code no_application_protocol} alert (RFC 7301 section 3.2) and the
  * connection closes. netty-tcnative cannot send that alert from its ALPN callback, so doing it here
@@ -27,13 +27,17 @@ final class AlpnCheckingSniHandler extends SniHandler {
     // TLS record: alert(21), legacy_record_version TLS 1.2, length 2, fatal(2), no_application_protocol(120).
     private static final byte[] NO_APPLICATION_PROTOCOL_ALERT = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x78};
 
+    private final TlsContexts contexts;
     private final List<String> protocols;
     private long startNanos;
     private List<String> offered;
+    /** The ClientHello body, readable only while {@link #lookup(ChannelHandlerContext, ByteBuf)} runs. */
+    private ByteBuf hello;
     private boolean rejected;
 
-    AlpnCheckingSniHandler(Mapping<String, SslContext> mapping, List<String> protocols, long handshakeTimeoutMillis) {
-        super(mapping, handshakeTimeoutMillis);
+    AlpnCheckingSniHandler(TlsContexts contexts, List<String> protocols, long handshakeTimeoutMillis) {
+        super(contexts.sniMapping(), handshakeTimeoutMillis);
+        this.contexts = contexts;
         this.protocols = List.copyOf(protocols);
     }
 
@@ -55,7 +59,12 @@ final class AlpnCheckingSniHandler extends SniHandler {
     @Override
     protected Future<SslContext> lookup(ChannelHandlerContext ctx, ByteBuf clientHello) throws Exception {
         offered = clientHello == null ? null : ClientHelloAlpn.offered(clientHello);
-        return super.lookup(ctx, clientHello); // parses SNI, then calls lookup(ctx, hostname)
+        hello = clientHello;
+        try {
+            return super.lookup(ctx, clientHello); // parses SNI, then calls lookup(ctx, hostname)
+        } finally {
+            hello = null;
+        }
     }
 
     @Override
@@ -67,7 +76,8 @@ final class AlpnCheckingSniHandler extends SniHandler {
                     .addListener(ChannelFutureListener.CLOSE);
             return ctx.executor().newFailedFuture(new NoApplicationProtocolException(offered));
         }
-        return super.lookup(ctx, hostname);
+        // By name, then by the signature schemes the client can verify.
+        return ctx.executor().newSucceededFuture(contexts.choose(hostname, hello));
     }
 
     @Override

@@ -20,42 +20,8 @@ final class ClientHelloAlpn {
 
     /** The offered names in the client's order; null when there is no (well-formed) ALPN extension. */
     static List<String> offered(ByteBuf hello) {
-        int offset = hello.readerIndex();
-        int end = hello.writerIndex();
-        offset += 2 + 32; // client_version, random
-        if (offset + 1 > end) {
-            return null;
-        }
-        offset += 1 + hello.getUnsignedByte(offset); // session_id
-        if (offset + 2 > end) {
-            return null;
-        }
-        offset += 2 + hello.getUnsignedShort(offset); // cipher_suites
-        if (offset + 1 > end) {
-            return null;
-        }
-        offset += 1 + hello.getUnsignedByte(offset); // compression_methods
-        if (offset + 2 > end) {
-            return null; // no extensions at all
-        }
-        int extensionsEnd = offset + 2 + hello.getUnsignedShort(offset);
-        offset += 2;
-        if (extensionsEnd > end) {
-            return null;
-        }
-        while (offset + 4 <= extensionsEnd) {
-            int type = hello.getUnsignedShort(offset);
-            int length = hello.getUnsignedShort(offset + 2);
-            offset += 4;
-            if (offset + length > extensionsEnd) {
-                return null;
-            }
-            if (type == ALPN_EXTENSION) {
-                return names(hello, offset, offset + length);
-            }
-            offset += length;
-        }
-        return null;
+        int offset = ClientHelloExtensions.find(hello, ALPN_EXTENSION);
+        return offset < 0 ? null : names(hello, offset, offset + hello.getUnsignedShort(offset - 2));
     }
 
     private static List<String> names(ByteBuf hello, int offset, int end) {

@@ -52,6 +52,32 @@ public final class SelfSignedCertificate {
 
     public static final String CERT_FILE = "selfsigned-ec.crt";
     public static final String KEY_FILE = "selfsigned-ec.key";
+
+    /** The key kinds of the generated defaults: ECDSA for every client that can, RSA for the rest. */
+    public enum Kind {
+        EC_P256("EC", "selfsigned-ec", "SHA256withECDSA"),
+        RSA_2048("RSA", "selfsigned-rsa", "SHA256withRSA");
+
+        final String keyAlgorithm;
+        final String fileStem;
+        final String signatureAlgorithm;
+
+        Kind(String keyAlgorithm, String fileStem, String signatureAlgorithm) {
+            this.keyAlgorithm = keyAlgorithm;
+            this.fileStem = fileStem;
+            this.signatureAlgorithm = signatureAlgorithm;
+        }
+
+        KeyPair newKeyPair() throws GeneralSecurityException {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(keyAlgorithm);
+            if (this == EC_P256) {
+                generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
+            } else {
+                generator.initialize(2048, new SecureRandom());
+            }
+            return generator.generateKeyPair();
+        }
+    }
     public static final Duration VALIDITY = Duration.ofDays(365);
     public static final Duration RENEW_BEFORE = Duration.ofDays(7);
 
@@ -67,8 +93,18 @@ public final class SelfSignedCertificate {
      * when the kept one expires within {@link #RENEW_BEFORE} of {@code clock}'s now or cannot be read.
      */
     public static ServerCertificate loadOrGenerate(Path stateDir, Clock clock) {
-        Path certFile = stateDir.resolve(CERT_FILE);
-        Path keyFile = stateDir.resolve(KEY_FILE);
+        return loadOrGenerate(stateDir, clock, Kind.EC_P256);
+    }
+
+    /** Both generated defaults, ECDSA first: what the front end serves when none is configured. */
+    public static List<ServerCertificate> loadOrGenerateAll(Path stateDir, Clock clock) {
+        return List.of(loadOrGenerate(stateDir, clock, Kind.EC_P256), loadOrGenerate(stateDir, clock, Kind.RSA_2048));
+    }
+
+    /** As {@link #loadOrGenerate(Path, Clock)}, for a key of {@code kind}. */
+    public static ServerCertificate loadOrGenerate(Path stateDir, Clock clock, Kind kind) {
+        Path certFile = stateDir.resolve(kind.fileStem + ".crt");
+        Path keyFile = stateDir.resolve(kind.fileStem + ".key");
         Instant now = clock.instant();
         String why = "generated";
         if (Files.exists(certFile) && Files.exists(keyFile)) {
@@ -90,7 +126,7 @@ public final class SelfSignedCertificate {
                 why = "regenerated, the kept one is unusable: " + e.getMessage();
             }
         }
-        ServerCertificate fresh = generate(now);
+        ServerCertificate fresh = generate(now, kind);
         write(fresh, certFile, keyFile);
         return new ServerCertificate(List.of(), fresh.chain(), fresh.key(), "self-signed, " + why + " in "
                 + certFile);
@@ -98,10 +134,13 @@ public final class SelfSignedCertificate {
 
     /** A new key and certificate valid from about {@code now} for {@link #VALIDITY}, in memory. */
     public static ServerCertificate generate(Instant now) {
+        return generate(now, Kind.EC_P256);
+    }
+
+    /** As {@link #generate(Instant)}, with a key of {@code kind}. */
+    public static ServerCertificate generate(Instant now, Kind kind) {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
-            KeyPair keyPair = generator.generateKeyPair();
+            KeyPair keyPair = kind.newKeyPair();
             // Positive, 64 random bits, as CAs do (CA/B Forum baseline: at least 64 bits of entropy).
             BigInteger serial = new BigInteger(64, new SecureRandom()).setBit(63);
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(SUBJECT, serial,
@@ -118,7 +157,7 @@ public final class SelfSignedCertificate {
             builder.addExtension(Extension.subjectKeyIdentifier, false,
                     extensions.createSubjectKeyIdentifier(keyPair.getPublic()));
             X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA")
+                    builder.build(new JcaContentSignerBuilder(kind.signatureAlgorithm)
                             .build(keyPair.getPrivate())));
             return new ServerCertificate(List.of(), List.of(certificate), keyPair.getPrivate(), "self-signed");
         } catch (GeneralSecurityException | OperatorCreationException | CertIOException e) {

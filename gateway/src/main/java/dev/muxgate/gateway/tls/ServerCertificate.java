@@ -50,6 +50,22 @@ public record ServerCertificate(List<String> names, List<X509Certificate> chain,
         return key.getAlgorithm();
     }
 
+    /**
+     * The TLS signature scheme (RFC 8446 section 4.2.3) a client must offer to verify this key, or
+     * -1 for RSA, which every client takes and which is therefore the fallback.
+     */
+    public int requiredSignatureScheme() {
+        if (key instanceof ECKey ec) {
+            int bits = ec.getParams().getCurve().getField().getFieldSize();
+            return bits == 256 ? 0x0403 : bits == 384 ? 0x0503 : bits == 521 ? 0x0603 : 0x0403;
+        }
+        if (key instanceof RSAKey) {
+            return -1;
+        }
+        return "Ed25519".equalsIgnoreCase(key.getAlgorithm()) || "EdDSA".equalsIgnoreCase(key.getAlgorithm())
+                ? 0x0807 : -1;
+    }
+
     /** One line for the start-up output. */
     public String describe() {
         String served = names.isEmpty() ? "default" : String.join(", ", names);

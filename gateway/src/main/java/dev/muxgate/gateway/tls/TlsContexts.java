@@ -1,5 +1,9 @@
 package dev.muxgate.gateway.tls;
 
+import io.netty.buffer.ByteBuf;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
@@ -27,6 +31,7 @@ public final class TlsContexts implements AutoCloseable {
     private final TlsProvider provider;
     private final List<ServerCertificate> certificates;
     private final List<SslContext> contexts;
+    private final Mapping<String, CertificateChoice> choices;
     private final Mapping<String, SslContext> sniMapping;
     private boolean closed;
 
@@ -34,14 +39,37 @@ public final class TlsContexts implements AutoCloseable {
         this.provider = provider;
         this.certificates = List.copyOf(certificates);
         this.contexts = List.copyOf(contexts);
-        DomainWildcardMappingBuilder<SslContext> mapping = new DomainWildcardMappingBuilder<>(
-                certificates.size() + 1, contexts.get(0));
+        // Certificates for the same names pair up by key kind; the first set of names is the default.
+        Map<Set<String>, CertificateChoice> byNames = new LinkedHashMap<>();
         for (int i = 0; i < certificates.size(); i++) {
-            for (String name : certificates.get(i).names()) {
-                mapping.add(name, contexts.get(i));
+            ServerCertificate certificate = certificates.get(i);
+            Set<String> names = Set.copyOf(certificate.names());
+            CertificateChoice prior = byNames.get(names);
+            boolean rsa = certificate.requiredSignatureScheme() < 0;
+            if (prior != null && (rsa ? prior.fallback() != null : prior.preferred() != null)) {
+                throw new TlsSetupException("tls.certificates[" + i + "]: a second " + (rsa ? "RSA" : "ECDSA")
+                        + " certificate for " + (names.isEmpty() ? "the default" : String.join(", ", names))
+                        + "; each set of names takes at most one of each key kind");
             }
+            SslContext context = contexts.get(i);
+            CertificateChoice choice = rsa
+                    ? new CertificateChoice(prior == null ? null : prior.preferred(),
+                            prior == null ? -1 : prior.preferredScheme(), context)
+                    : new CertificateChoice(context, certificate.requiredSignatureScheme(),
+                            prior == null ? null : prior.fallback());
+            byNames.put(names, choice);
         }
-        this.sniMapping = mapping.build();
+        CertificateChoice fallback = byNames.values().iterator().next();
+        DomainWildcardMappingBuilder<CertificateChoice> choiceMapping =
+                new DomainWildcardMappingBuilder<>(byNames.size() + 1, fallback);
+        DomainWildcardMappingBuilder<SslContext> contextMapping =
+                new DomainWildcardMappingBuilder<>(byNames.size() + 1, fallback.any());
+        byNames.forEach((names, choice) -> names.forEach(name -> {
+            choiceMapping.add(name, choice);
+            contextMapping.add(name, choice.any());
+        }));
+        this.choices = choiceMapping.build();
+        this.sniMapping = contextMapping.build();
     }
 
     /**
@@ -51,7 +79,7 @@ public final class TlsContexts implements AutoCloseable {
     public static TlsContexts load(TlsConfig config, TlsProvider provider, Clock clock) {
         List<ServerCertificate> certificates = new ArrayList<>();
         if (config.certificates().isEmpty()) {
-            certificates.add(SelfSignedCertificate.loadOrGenerate(config.stateDir(), clock));
+            certificates.addAll(SelfSignedCertificate.loadOrGenerateAll(config.stateDir(), clock));
         } else {
             for (int i = 0; i < config.certificates().size(); i++) {
                 TlsConfig.CertificateEntry entry = config.certificates().get(i);
@@ -76,13 +104,15 @@ public final class TlsContexts implements AutoCloseable {
             for (ServerCertificate certificate : certificates) {
                 contexts.add(newContext(config, provider, certificate));
             }
+            // Inside the guard: pairing the certificates may still refuse them.
+            TlsContexts built = new TlsContexts(provider, certificates, contexts);
             success = true;
+            return built;
         } finally {
             if (!success) {
                 contexts.forEach(ReferenceCountUtil::release);
             }
         }
-        return new TlsContexts(provider, certificates, contexts);
     }
 
     static SslContext newContext(TlsConfig config, TlsProvider provider, ServerCertificate certificate) {
@@ -112,9 +142,20 @@ public final class TlsContexts implements AutoCloseable {
         }
     }
 
-    /** Host name (SNI) to context; {@code null} and unknown names give the default. For Netty's SniHandler. */
+    /**
+     * Host name (SNI) to the context of its preferred key kind; {@code null} and unknown names give
+     * the default. For Netty's SniHandler, which needs one; {@link #choose} is what picks per client.
+     */
     public Mapping<String, SslContext> sniMapping() {
         return sniMapping;
+    }
+
+    /**
+     * The context for a client: by its SNI name ({@code null} or unknown: the default), then by the
+     * signature schemes its ClientHello lists (ECDSA when it can verify it, RSA otherwise).
+     */
+    public SslContext choose(String hostname, ByteBuf clientHello) {
+        return choices.map(hostname).pick(clientHello);
     }
 
     /** The context of the first certificate. */

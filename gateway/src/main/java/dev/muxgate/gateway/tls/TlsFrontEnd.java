@@ -46,7 +46,7 @@ public final class TlsFrontEnd implements AutoCloseable {
      * {@link io.netty.handler.ssl.SslHandshakeCompletionEvent}.
      */
     public ChannelHandler newSniHandler() {
-        return new AlpnCheckingSniHandler(contexts.sniMapping(), config.protocols(),
+        return new AlpnCheckingSniHandler(contexts, config.protocols(),
                 config.handshakeTimeout().toMillis());
     }
 

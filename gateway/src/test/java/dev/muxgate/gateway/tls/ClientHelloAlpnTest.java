@@ -98,7 +98,7 @@ class ClientHelloAlpnTest {
     void aClientWithNoProtocolInCommonGetsTheAlertAndIsClosed() throws Exception {
         List<Object> events = new ArrayList<>();
         EmbeddedChannel channel = new EmbeddedChannel(
-                new AlpnCheckingSniHandler(contexts.sniMapping(), List.of("h2", "http/1.1"), 10_000),
+                new AlpnCheckingSniHandler(contexts, List.of("h2", "http/1.1"), 10_000),
                 new Events(events));
         channel.writeInbound(Unpooled.wrappedBuffer(clientHelloRecord("foo", "bar")));
         ByteBuf alert = channel.readOutbound();
@@ -118,7 +118,7 @@ class ClientHelloAlpnTest {
     void aClientWithAProtocolInCommonGetsTheSslHandler() throws Exception {
         List<Object> events = new ArrayList<>();
         EmbeddedChannel channel = new EmbeddedChannel(
-                new AlpnCheckingSniHandler(contexts.sniMapping(), List.of("h2", "http/1.1"), 10_000),
+                new AlpnCheckingSniHandler(contexts, List.of("h2", "http/1.1"), 10_000),
                 new Events(events));
         channel.writeInbound(Unpooled.wrappedBuffer(clientHelloRecord("foo", "http/1.1")));
         assertTrue(channel.pipeline().get(SslHandler.class) != null);
