@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param stateDir          where the generated self-signed certificate is kept
  * @param certificates      certificates by SNI name; the first is also the default (no SNI or an
  *                          unknown name); empty means a generated self-signed certificate
+ * @param sessionTickets    resumption by session tickets, and where their keys come from
  */
 public record TlsConfig(
         boolean enabled,
@@ -32,7 +33,8 @@ public record TlsConfig(
         Provider provider,
         Duration handshakeTimeout,
         Path stateDir,
-        List<CertificateEntry> certificates) {
+        List<CertificateEntry> certificates,
+        SessionTicketConfig sessionTickets) {
 
     /** The protocols the gateway can serve, in the default preference order. */
     public static final List<String> KNOWN_PROTOCOLS = List.of("h2", "spdy/3.1", "spdy/3", "http/1.1");
@@ -72,6 +74,7 @@ public record TlsConfig(
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(stateDir, "stateDir");
         certificates = List.copyOf(certificates);
+        Objects.requireNonNull(sessionTickets, "sessionTickets");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be from 0 to 65535: " + port);
         }
@@ -93,36 +96,42 @@ public record TlsConfig(
     /** The defaults, as written in {@code conf/gateway.yaml}. */
     public static TlsConfig defaults() {
         return new TlsConfig(true, "0.0.0.0", 8443, KNOWN_PROTOCOLS, KNOWN_VERSIONS, Provider.AUTO,
-                Duration.ofSeconds(10), Path.of("var/state"), List.of());
+                Duration.ofSeconds(10), Path.of("var/state"), List.of(), SessionTicketConfig.defaults());
     }
 
     /** A copy listening on {@code host:port}; for tests and tools. */
     public TlsConfig withListener(String newHost, int newPort) {
         return new TlsConfig(enabled, newHost, newPort, protocols, versions, provider, handshakeTimeout,
-                stateDir, certificates);
+                stateDir, certificates, sessionTickets);
     }
 
     /** A copy with another provider choice. */
     public TlsConfig withProvider(Provider newProvider) {
         return new TlsConfig(enabled, host, port, protocols, versions, newProvider, handshakeTimeout,
-                stateDir, certificates);
+                stateDir, certificates, sessionTickets);
     }
 
     /** A copy with another state directory. */
     public TlsConfig withStateDir(Path newStateDir) {
         return new TlsConfig(enabled, host, port, protocols, versions, provider, handshakeTimeout,
-                newStateDir, certificates);
+                newStateDir, certificates, sessionTickets);
     }
 
     /** A copy with other certificates. */
     public TlsConfig withCertificates(List<CertificateEntry> newCertificates) {
         return new TlsConfig(enabled, host, port, protocols, versions, provider, handshakeTimeout,
-                stateDir, newCertificates);
+                stateDir, newCertificates, sessionTickets);
+    }
+
+    /** A copy with other session ticket settings. */
+    public TlsConfig withSessionTickets(SessionTicketConfig newSessionTickets) {
+        return new TlsConfig(enabled, host, port, protocols, versions, provider, handshakeTimeout,
+                stateDir, certificates, newSessionTickets);
     }
 
     /** A copy with other protocols. */
     public TlsConfig withProtocols(List<String> newProtocols) {
         return new TlsConfig(enabled, host, port, newProtocols, versions, provider, handshakeTimeout,
-                stateDir, certificates);
+                stateDir, certificates, sessionTickets);
     }
 }

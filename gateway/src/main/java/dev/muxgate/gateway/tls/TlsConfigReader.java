@@ -25,7 +25,7 @@ public final class TlsConfigReader {
     public static final String SECTION = "tls";
 
     static final Set<String> KEYS = Set.of("enabled", "host", "port", "protocols", "versions", "provider",
-            "handshake-timeout", "state-dir", "certificates");
+            "handshake-timeout", "state-dir", "certificates", "session-tickets");
     static final Set<String> CERTIFICATE_KEYS = Set.of("names", "cert", "key");
 
     // An LDH host name (RFC 1123), optionally with one leading "*." label as SNI certificates allow.
@@ -48,7 +48,29 @@ public final class TlsConfigReader {
                 provider(tls, d.provider()),
                 positive(tls, "handshake-timeout", d),
                 path(tls, "state-dir", d.stateDir()),
-                certificates(tls));
+                certificates(tls),
+                sessionTickets(tls.optionalSection("session-tickets")));
+    }
+
+    private static SessionTicketConfig sessionTickets(ConfigSection s) {
+        s.rejectUnknownKeys(Set.of("enabled", "key-file", "rotate-interval", "reload-interval"));
+        SessionTicketConfig d = SessionTicketConfig.defaults();
+        String keyFileText = s.string("key-file", "");
+        Path keyFile = keyFileText.isEmpty() ? null : path(s, "key-file", keyFileText);
+        if (keyFile != null) {
+            // A bad key file stops start-up here, named with the key, rather than at the first handshake.
+            try {
+                SessionTicketKeys.read(keyFile);
+            } catch (TlsSetupException e) {
+                throw s.error("key-file", e.getMessage());
+            }
+        }
+        try {
+            return new SessionTicketConfig(s.bool("enabled", d.enabled()), keyFile,
+                    s.duration("rotate-interval", d.rotateInterval()), s.duration("reload-interval", d.reloadInterval()));
+        } catch (IllegalArgumentException e) {
+            throw s.error(e.getMessage());
+        }
     }
 
     private static String host(ConfigSection tls, String defaultHost) {

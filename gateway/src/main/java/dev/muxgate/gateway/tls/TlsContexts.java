@@ -158,6 +158,11 @@ public final class TlsContexts implements AutoCloseable {
         return choices.map(hostname).pick(clientHello);
     }
 
+    /** Every context, in certificate order. */
+    List<SslContext> all() {
+        return contexts;
+    }
+
     /** The context of the first certificate. */
     public SslContext defaultContext() {
         return contexts.get(0);

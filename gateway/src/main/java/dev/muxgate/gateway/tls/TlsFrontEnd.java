@@ -19,10 +19,18 @@ public final class TlsFrontEnd implements AutoCloseable {
 
     private final TlsConfig config;
     private final TlsContexts contexts;
+    private final SessionTicketKeys ticketKeys;
 
     private TlsFrontEnd(TlsConfig config, TlsContexts contexts) {
         this.config = config;
         this.contexts = contexts;
+        try {
+            this.ticketKeys = SessionTicketKeys.start(config.sessionTickets(), contexts,
+                    note -> System.out.println("muxgate: " + note));
+        } catch (RuntimeException e) {
+            contexts.close();
+            throw e;
+        }
     }
 
     /**
@@ -58,14 +66,22 @@ public final class TlsFrontEnd implements AutoCloseable {
         return contexts;
     }
 
-    /** Lines for the start-up output: provider, then each certificate. */
+    /** Lines for the start-up output: provider, then each certificate, then the ticket keys. */
     public List<String> describe() {
-        return contexts.describe();
+        List<String> lines = new java.util.ArrayList<>(contexts.describe());
+        lines.add(ticketKeys.describe());
+        return lines;
     }
 
-    /** Releases the contexts. */
+    /** The session ticket keys, for the metrics. */
+    public SessionTicketKeys ticketKeys() {
+        return ticketKeys;
+    }
+
+    /** Stops the key rotation and releases the contexts. */
     @Override
     public void close() {
+        ticketKeys.close();
         contexts.close();
     }
 }

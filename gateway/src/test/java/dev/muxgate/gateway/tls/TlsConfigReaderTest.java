@@ -63,7 +63,8 @@ class TlsConfigReaderTest {
                 TlsConfig.Provider.JDK, Duration.ofSeconds(3), Path.of("/tmp/state"), List.of(
                         new TlsConfig.CertificateEntry(List.of("example.com", "*.example.com"),
                                 Path.of("a.crt"), Path.of("a.key")),
-                        new TlsConfig.CertificateEntry(List.of("other.test"), Path.of("b.pem"), Path.of("b.pem")))),
+                        new TlsConfig.CertificateEntry(List.of("other.test"), Path.of("b.pem"), Path.of("b.pem"))),
+                SessionTicketConfig.defaults()),
                 config);
     }
 

@@ -217,7 +217,7 @@ class TlsFrontEndTest {
     void aSilentClientIsClosedAtTheHandshakeTimeout() throws Exception {
         TlsConfig config = twoCertificates(Provider.OPENSSL);
         start(new TlsConfig(true, "127.0.0.1", 0, config.protocols(), config.versions(), config.provider(),
-                Duration.ofMillis(300), config.stateDir(), config.certificates()));
+                Duration.ofMillis(300), config.stateDir(), config.certificates(), config.sessionTickets()));
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(5000);
             long start = System.nanoTime();
