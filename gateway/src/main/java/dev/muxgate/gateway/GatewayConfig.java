@@ -12,6 +12,7 @@ import dev.muxgate.httpcore.config.ConfigSection;
 import dev.muxgate.httpcore.config.CoreConfig;
 import dev.muxgate.httpcore.config.CoreConfigReader;
 import dev.muxgate.spdy.h2.H2Limits;
+import dev.muxgate.spdy.spdy.SpdyLimits;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.nio.file.Path;
@@ -19,13 +20,15 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The whole configuration file: the core's sections, the TLS front end, the HTTP/2 limits and the
- * node id. The gateway owns the root, so it is the one that rejects unknown top-level keys.
+ * The whole configuration file: the core's sections, the TLS front end, the HTTP/2 and SPDY
+ * limits and the node id. The gateway owns the root, so it is the one that rejects unknown top-level keys.
  */
 public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limits h2, int nodeId,
-                            Duration shutdownGrace, SessionLogConfig sessionLog, AdminConfig admin) {
+                            Duration shutdownGrace, SessionLogConfig sessionLog, AdminConfig admin,
+                            SpdyLimits spdy) {
 
     static final String H2_SECTION = "h2";
+    static final String SPDY_SECTION = "spdy";
     static final String NODE_ID = "node-id";
     static final String SHUTDOWN_GRACE = "shutdown-grace";
     static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
@@ -35,6 +38,7 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         Set<String> keys = new HashSet<>(CoreConfigReader.TOP_LEVEL_KEYS);
         keys.add(TlsConfigReader.SECTION);
         keys.add(H2_SECTION);
+        keys.add(SPDY_SECTION);
         keys.add(NODE_ID);
         keys.add(SHUTDOWN_GRACE);
         keys.add(AdminConfigReader.SECTION);
@@ -47,6 +51,7 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         }
         java.util.Objects.requireNonNull(sessionLog, "sessionLog");
         java.util.Objects.requireNonNull(admin, "admin");
+        java.util.Objects.requireNonNull(spdy, "spdy");
         if (shutdownGrace == null || shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdown-grace must not be negative");
         }
@@ -55,27 +60,31 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
     /** Everything at its default, as an empty file gives. */
     public static GatewayConfig defaults(Path source) {
         return new GatewayConfig(source, CoreConfig.defaults(), TlsConfig.defaults(), H2Limits.defaults(), 0, DEFAULT_SHUTDOWN_GRACE,
-                SessionLogConfig.defaults(), AdminConfig.defaults());
+                SessionLogConfig.defaults(), AdminConfig.defaults(), SpdyLimits.defaults());
     }
 
     public GatewayConfig withCore(CoreConfig newCore) {
-        return new GatewayConfig(source, newCore, tls, h2, nodeId, shutdownGrace, sessionLog, admin);
+        return new GatewayConfig(source, newCore, tls, h2, nodeId, shutdownGrace, sessionLog, admin, spdy);
     }
 
     public GatewayConfig withShutdownGrace(Duration grace) {
-        return new GatewayConfig(source, core, tls, h2, nodeId, grace, sessionLog, admin);
+        return new GatewayConfig(source, core, tls, h2, nodeId, grace, sessionLog, admin, spdy);
     }
 
     public GatewayConfig withSessionLog(SessionLogConfig newSessionLog) {
-        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, newSessionLog, admin);
+        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, newSessionLog, admin, spdy);
     }
 
     public GatewayConfig withAdmin(AdminConfig newAdmin) {
-        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, newAdmin);
+        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, newAdmin, spdy);
+    }
+
+    public GatewayConfig withSpdy(SpdyLimits newSpdy) {
+        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, admin, newSpdy);
     }
 
     public GatewayConfig withTls(TlsConfig newTls) {
-        return new GatewayConfig(source, core, newTls, h2, nodeId, shutdownGrace, sessionLog, admin);
+        return new GatewayConfig(source, core, newTls, h2, nodeId, shutdownGrace, sessionLog, admin, spdy);
     }
 
     /** Loads {@code file}; a missing default file means the built-in defaults. */
@@ -93,7 +102,8 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         int nodeId = root.integer(NODE_ID, 0, 0, SessionNumbers.MAX_NODE_ID);
         Duration grace = root.duration(SHUTDOWN_GRACE, DEFAULT_SHUTDOWN_GRACE);
         AdminConfig admin = AdminConfigReader.read(root.optionalSection(AdminConfigReader.SECTION));
-        return new GatewayConfig(file, core, tls, h2, nodeId, grace, sessionLog, admin);
+        SpdyLimits spdy = readSpdy(root.optionalSection(SPDY_SECTION));
+        return new GatewayConfig(file, core, tls, h2, nodeId, grace, sessionLog, admin, spdy);
     }
 
     private static H2Limits readH2(ConfigSection s) {
@@ -117,4 +127,25 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         }
     }
 
+    private static SpdyLimits readSpdy(ConfigSection s) {
+        s.rejectUnknownKeys(Set.of("max-concurrent-streams", "max-header-block-bytes", "initial-window-bytes",
+                "session-window-bytes", "max-resets-per-window", "max-pings-per-window", "max-settings-per-window",
+                "flood-window", "max-queued-control-frames", "idle-timeout"));
+        SpdyLimits d = SpdyLimits.defaults();
+        try {
+            return new SpdyLimits(
+                    s.integer("max-concurrent-streams", d.maxConcurrentStreams(), 1, 10_000),
+                    (int) s.size("max-header-block-bytes", d.maxHeaderBlockBytes(), 1024 * 1024),
+                    (int) s.size("initial-window-bytes", d.initialWindowBytes(), Integer.MAX_VALUE - 1),
+                    (int) s.size("session-window-bytes", d.sessionWindowBytes(), Integer.MAX_VALUE - 1),
+                    s.integer("max-resets-per-window", d.maxResetsPerWindow(), 1, 1_000_000),
+                    s.integer("max-pings-per-window", d.maxPingsPerWindow(), 1, 1_000_000),
+                    s.integer("max-settings-per-window", d.maxSettingsPerWindow(), 1, 1_000_000),
+                    s.duration("flood-window", d.floodWindow()),
+                    s.integer("max-queued-control-frames", d.maxQueuedControlFrames(), 1, 1_000_000),
+                    s.duration("idle-timeout", d.idleTimeout()));
+        } catch (IllegalArgumentException e) {
+            throw s.error(e.getMessage());
+        }
+    }
 }

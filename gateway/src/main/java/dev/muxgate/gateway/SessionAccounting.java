@@ -53,6 +53,9 @@ final class SessionAccounting implements SessionObserver {
     @Override
     public void connectionError(SessionContext session, Throwable cause) {
         ProtocolError kind = ProtocolError.ofHttp2(cause);
+        if (kind == null) {
+            kind = ProtocolError.ofSpdy(cause);
+        }
         if (kind != null) {
             metrics.protocolError(kind);
         }
