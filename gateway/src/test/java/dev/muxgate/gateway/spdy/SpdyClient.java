@@ -197,8 +197,12 @@ final class SpdyClient implements AutoCloseable {
                 goAway.complete(away);
             } else if (msg instanceof SpdySettingsFrame s) {
                 settings.complete(s);
-            } else if (msg instanceof io.netty.handler.codec.spdy.SpdyWindowUpdateFrame w && w.streamId() == 0) {
-                sessionWindowUpdates.addAndGet(w.deltaWindowSize());
+            } else if (msg instanceof io.netty.handler.codec.spdy.SpdyWindowUpdateFrame w) {
+                if (w.streamId() == 0) {
+                    sessionWindowUpdates.addAndGet(w.deltaWindowSize());
+                } else {
+                    stream(w.streamId()).sendCredit.addAndGet(w.deltaWindowSize());
+                }
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -222,6 +226,8 @@ final class SpdyClient implements AutoCloseable {
         final CompletableFuture<SpdyHeaders> head = new CompletableFuture<>();
         final CompletableFuture<String> end = new CompletableFuture<>();
         final AtomicLong bytes = new AtomicLong();
+        /** What the gateway let us send on this stream beyond the initial window. */
+        final AtomicLong sendCredit = new AtomicLong();
         volatile int resetCode = -1;
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private static final int KEEP = 1 << 20;
