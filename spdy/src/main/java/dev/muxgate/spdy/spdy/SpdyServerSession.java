@@ -68,6 +68,11 @@ final class SpdyServerSession extends ChannelDuplexHandler {
     private int sessionReceiveWindow = SpdyLimits.DEFAULT_WINDOW;
     private int sessionUnacknowledged;
     private boolean inReadLoop;
+    private boolean endBatchScheduled;
+    private final Runnable endBatchTask = () -> {
+        endBatchScheduled = false;
+        endReadBatch();
+    };
     private boolean flushPending;
     private boolean goAwaySent;
     private boolean goAwayReceived;
@@ -161,6 +166,15 @@ final class SpdyServerSession extends ChannelDuplexHandler {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        endReadBatch();
+        ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * Ends the current read of the connection: the streams that read in it end their read batches
+     * (so the bridge flushes into the core once per batch), and what they wrote is flushed once.
+     */
+    private void endReadBatch() {
         inReadLoop = false;
         if (!readCompletePending.isEmpty()) {
             SpdyStreamChannel[] pending = readCompletePending.toArray(new SpdyStreamChannel[0]);
@@ -173,7 +187,18 @@ final class SpdyServerSession extends ChannelDuplexHandler {
             flushPending = false;
             ctx.flush();
         }
-        ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * A safety net behind {@link #channelReadComplete}: a read that is not followed by a
+     * read-complete (TLS can deliver records outside its read loop) must not leave a stream's batch
+     * unfinished or a write unflushed. Runs after the current event-loop task, so batching holds.
+     */
+    private void endReadBatchSoon() {
+        if (!endBatchScheduled) {
+            endBatchScheduled = true;
+            ctx.executor().execute(endBatchTask);
+        }
     }
 
     private void onSynStream(SpdySynStreamFrame syn) {
@@ -493,6 +518,7 @@ final class SpdyServerSession extends ChannelDuplexHandler {
             if (!readCompletePending.contains(stream)) {
                 readCompletePending.add(stream);
             }
+            endReadBatchSoon();
         } else {
             stream.readCompleteFromSession();
         }
@@ -501,6 +527,7 @@ final class SpdyServerSession extends ChannelDuplexHandler {
     void flushLater() {
         if (inReadLoop) {
             flushPending = true;
+            endReadBatchSoon();
         } else {
             ctx.flush();
         }
