@@ -190,9 +190,9 @@ final class SpdyServerSession extends ChannelDuplexHandler {
     }
 
     /**
-     * A safety net behind {@link #channelReadComplete}: a read that is not followed by a
-     * read-complete (TLS can deliver records outside its read loop) must not leave a stream's batch
-     * unfinished or a write unflushed. Runs after the current event-loop task, so batching holds.
+     * A safety net behind {@link #channelReadComplete}: should a read ever not be followed by a
+     * read-complete, no stream's batch stays unfinished and no write unflushed. Runs after the
+     * current event-loop task, by which time the read-complete has normally done it, so batching holds.
      */
     private void endReadBatchSoon() {
         if (!endBatchScheduled) {

@@ -57,6 +57,8 @@ final class SpdyStreamChannel extends AbstractChannel {
     boolean resetReceived;
     /** Outbound frames wait for a window or for the connection to drain. */
     boolean blocked;
+    /** ... and it is the connection they wait for. */
+    private boolean blockedOnConnection;
 
     SpdyStreamChannel(Channel parent, SpdyServerSession session, int streamId, int sendWindow, int receiveWindow) {
         super(parent);
@@ -121,7 +123,8 @@ final class SpdyStreamChannel extends AbstractChannel {
     /** The session can send again (a window opened, the connection drained): retry held frames. */
     void resumeWrites() {
         if (open && blocked) {
-            blocked = false;
+            // A no-op when it comes from inside our own write (the connection drained as we flushed
+            // it): doWrite then sees the connection writable again and carries on by itself.
             ((StreamUnsafe) unsafe()).resumeFlush();
         }
     }
@@ -135,69 +138,80 @@ final class SpdyStreamChannel extends AbstractChannel {
 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) {
-        boolean wrote = false;
-        try {
-            for (;;) {
-                Object msg = in.current();
-                if (msg == null) {
-                    return;
-                }
-                if (resetSent || resetReceived || localClosed) {
-                    in.remove(new ClosedChannelException());
-                    continue;
-                }
-                if (msg instanceof SpdyRstStreamFrame rst) {
-                    // Never held back: a reset ends the stream's use of every window.
-                    resetSent = true;
-                    in.remove();
-                    session.writeReset(this, rst.status());
-                    wrote = true;
-                    continue;
-                }
-                if (!session.connectionWritable()) {
-                    blocked = true;
-                    return;
-                }
-                if (msg instanceof SpdyDataFrame data) {
-                    ByteBuf content = data.content();
-                    int size = content.readableBytes();
-                    int allowed = session.sendable(this);
-                    if (size > 0 && allowed <= 0) {
-                        blocked = true;
-                        return;
-                    }
-                    if (size > allowed) {
-                        // The window takes part of it now; the rest stays queued (still counted against
-                        // the water marks) until the client opens the window.
-                        session.writeData(this, new DefaultSpdyDataFrame(streamId, content.readRetainedSlice(allowed)));
-                        wrote = true;
-                        continue;
-                    }
-                    SpdyDataFrame frame = new DefaultSpdyDataFrame(streamId, content.retain());
-                    frame.setLast(data.isLast());
-                    in.remove();
-                    localClosed = frame.isLast();
-                    session.writeData(this, frame);
-                    wrote = true;
-                } else if (msg instanceof SpdyHeadersFrame headers) {
-                    // SYN_REPLY or trailing HEADERS: not flow controlled, ordered with the data.
-                    headers.setStreamId(streamId);
-                    ReferenceCountUtil.retain(msg);
-                    in.remove();
-                    localClosed = headers.isLast();
-                    session.writeFrame(headers);
-                    wrote = true;
-                } else {
-                    in.remove(new UnsupportedMessageTypeException(msg, SpdyDataFrame.class, SpdyHeadersFrame.class));
-                }
-            }
-        } finally {
-            if (wrote) {
+        for (;;) {
+            blocked = false;
+            blockedOnConnection = false;
+            if (writeQueued(in)) {
                 session.flushLater();
                 if (localClosed && remoteClosed) {
                     // Both ends finished: the stream is done; the bridge closes it too, this is just sooner.
                     session.streamFinished(this);
                 }
+            }
+            // Flushing may have drained the connection, and its writability event cannot re-enter
+            // this write: look again rather than wait for an event that has passed.
+            if (!blockedOnConnection || !session.connectionWritable()) {
+                return;
+            }
+        }
+    }
+
+    /** Hands the session what the windows and the connection allow; true if anything was written. */
+    private boolean writeQueued(ChannelOutboundBuffer in) {
+        boolean wrote = false;
+        for (;;) {
+            Object msg = in.current();
+            if (msg == null) {
+                return wrote;
+            }
+            if (resetSent || resetReceived || localClosed) {
+                in.remove(new ClosedChannelException());
+                continue;
+            }
+            if (msg instanceof SpdyRstStreamFrame rst) {
+                // Never held back: a reset ends the stream's use of every window.
+                resetSent = true;
+                in.remove();
+                session.writeReset(this, rst.status());
+                wrote = true;
+                continue;
+            }
+            if (!session.connectionWritable()) {
+                blocked = true;
+                blockedOnConnection = true;
+                return wrote;
+            }
+            if (msg instanceof SpdyDataFrame data) {
+                ByteBuf content = data.content();
+                int size = content.readableBytes();
+                int allowed = session.sendable(this);
+                if (size > 0 && allowed <= 0) {
+                    blocked = true;
+                    return wrote;
+                }
+                if (size > allowed) {
+                    // The window takes part of it now; the rest stays queued (still counted against
+                    // the water marks) until the client opens the window.
+                    session.writeData(this, new DefaultSpdyDataFrame(streamId, content.readRetainedSlice(allowed)));
+                    wrote = true;
+                    continue;
+                }
+                SpdyDataFrame frame = new DefaultSpdyDataFrame(streamId, content.retain());
+                frame.setLast(data.isLast());
+                in.remove();
+                localClosed = frame.isLast();
+                session.writeData(this, frame);
+                wrote = true;
+            } else if (msg instanceof SpdyHeadersFrame headers) {
+                // SYN_REPLY or trailing HEADERS: not flow controlled, ordered with the data.
+                headers.setStreamId(streamId);
+                ReferenceCountUtil.retain(msg);
+                in.remove();
+                localClosed = headers.isLast();
+                session.writeFrame(headers);
+                wrote = true;
+            } else {
+                in.remove(new UnsupportedMessageTypeException(msg, SpdyDataFrame.class, SpdyHeadersFrame.class));
             }
         }
     }
