@@ -56,6 +56,7 @@ public final class H2SessionInitializer {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(settings)
                 .validateHeaders(true)
+                .headerSensitivityDetector(NeverIndexedFields.INSTANCE)
                 .decoderEnforceMaxRstFramesPerWindow(limits.maxResetsPerWindow(), limits.resetWindowSeconds())
                 .encoderEnforceMaxRstFramesPerWindow(limits.maxResetsPerWindow(), limits.resetWindowSeconds())
                 .encoderEnforceMaxQueuedControlFrames(limits.maxQueuedControlFrames())
