@@ -123,6 +123,23 @@ class SpdySessionTest {
     }
 
     @Test
+    void aLiveSessionIsListedWithItsProtocolAndOpenStreams() throws Exception {
+        try (SpdyClient client = SpdyClient.connect(gw.port(), "spdy/3.1")) {
+            SpdyClient.Stream slow = client.open(client.request("GET", "/delay/1000", true));
+            SpdyGateway.awaitTrue("the stream reached the core", Duration.ofSeconds(10),
+                    () -> gw.gateway.core().stats().activeTransactions() == 1);
+            var http = java.net.http.HttpClient.newHttpClient();
+            var uri = java.net.URI.create("http://127.0.0.1:" + gw.gateway.adminAddress().getPort() + "/sessions");
+            String json = http.send(java.net.http.HttpRequest.newBuilder(uri).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(json.contains("\"protocol\":\"spdy/3.1\""), json);
+            assertTrue(json.replace(" ", "").contains("\"streams\":1"), json);
+            assertEquals("end", slow.awaitEnd());
+            assertTrue(gw.metrics().contains("muxgate_sessions_active{protocol=\"spdy/3.1\"} 1.0"), gw.metrics());
+        }
+    }
+
+    @Test
     void pingIsAnswered() throws Exception {
         try (SpdyClient client = SpdyClient.connect(gw.port(), "spdy/3.1")) {
             client.send(new DefaultSpdyPingFrame(7));
