@@ -1,9 +1,9 @@
 'use strict';
 // Drives the gateway with Node's SPDY implementation (the `spdy` package's transport,
-// spdy-transport, an implementation independent of Netty) over one spdy/3.1 session negotiated
-// by ALPN, and prints one JSON line of what it saw. The JUnit test that runs it judges the result
+// spdy-transport, an implementation independent of Netty) over one SPDY session negotiated
+// by ALPN (spdy/3.1 unless told otherwise), and prints one JSON line of what it saw. The JUnit test that runs it judges the result
 // and the gateway's access log.
-//   node spdy-client.js PORT
+//   node spdy-client.js PORT [spdy/3.1|spdy/3]
 //
 // spdy-transport is used directly rather than through the package's http Agent: over Node 20's
 // http layer the Agent at times never sends the FIN that ends a request body.
@@ -12,6 +12,7 @@ const tls = require('tls');
 const transport = require('spdy-transport');
 
 const port = Number(process.argv[2]);
+const protocol = process.argv[3] || 'spdy/3.1';
 const host = '127.0.0.1';
 
 function fail(message) {
@@ -21,12 +22,12 @@ function fail(message) {
 
 function connect() {
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host, port, ALPNProtocols: ['spdy/3.1'], rejectUnauthorized: false });
+    const socket = tls.connect({ host, port, ALPNProtocols: [protocol], rejectUnauthorized: false });
     socket.on('error', reject);
     socket.on('secureConnect', () => {
       const connection = transport.connection.create(socket, { protocol: 'spdy', isServer: false });
       connection.on('error', (err) => fail('connection: ' + err.message));
-      connection.start(3.1);
+      connection.start(protocol === 'spdy/3' ? 3 : 3.1);
       resolve({ socket, connection });
     });
   });

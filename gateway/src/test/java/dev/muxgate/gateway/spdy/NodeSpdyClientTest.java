@@ -54,18 +54,27 @@ class NodeSpdyClientTest {
 
     @Test
     void nodeSpdyClientFetchesOverOneSpdy31SessionAndEveryStreamIsLoggedWithOnePiid() throws Exception {
+        fetchOverOneSession("spdy/3.1");
+    }
+
+    @Test
+    void nodeSpdyClientFetchesOverSpdy3TooWithoutASessionWindow() throws Exception {
+        fetchOverOneSession("spdy/3");
+    }
+
+    private void fetchOverOneSession(String protocol) throws Exception {
         Path root = repoRoot();
         assertTrue(Files.isDirectory(root.resolve("node_modules/spdy-transport")),
                 "Node's spdy-transport package is missing: run bin/test-setup (npm ci from package-lock.json)");
         Path script = root.resolve("gateway/src/test/node/spdy-client.js");
         Map<String, String> r;
         try {
-            r = run(root, "node", script.toString(), String.valueOf(gw.port()));
+            r = run(root, "node", script.toString(), String.valueOf(gw.port()), protocol);
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\naccess log:\n" + SpdyGateway.show(tail(SpdyGateway.lines(gw.accessLog), 5)), e);
         }
 
-        assertEquals("spdy/3.1", r.get("protocol"), r.toString());
+        assertEquals(protocol, r.get("protocol"), r.toString());
         assertEquals("30", r.get("concurrentOk"), r.toString());
         assertEquals("200", r.get("largeStatus"), r.toString());
         assertEquals(String.valueOf(64 * 1024 * 1024), r.get("largeBytes"), r.toString());
@@ -77,14 +86,14 @@ class NodeSpdyClientTest {
 
         List<String[]> lines = gw.awaitLines(34);
         assertEquals(34, lines.size(), SpdyGateway.show(lines));
-        assertTrue(lines.stream().allMatch(f -> f[PITAG].equals("spdy/3.1")), SpdyGateway.show(lines));
+        assertTrue(lines.stream().allMatch(f -> f[PITAG].equals(protocol)), SpdyGateway.show(lines));
         Map<String, Long> byPiid = lines.stream().collect(Collectors.groupingBy(f -> f[PIID], Collectors.counting()));
         assertEquals(1, byPiid.size(), "one session, one piid: " + byPiid);
         String[] reset = lines.stream().filter(f -> f[URL].endsWith("/bytes/1073741824")).findFirst().orElseThrow();
         assertEquals("ERR_CLIENT_ABORT", reset[CRC], String.join(" ", reset));
         assertTrue(Long.parseLong(reset[PSQL]) < 1024L * 1024 * 1024, String.join(" ", reset));
         List<String[]> sessions = gw.awaitSessionLines(1);
-        assertEquals("spdy/3.1", sessions.get(0)[2]);
+        assertEquals(protocol, sessions.get(0)[2]);
         assertEquals(byPiid.keySet().iterator().next(), sessions.get(0)[1]);
     }
 

@@ -343,6 +343,25 @@ class SpdyServerSessionTest {
         assertFalse(ch.isOpen(), "closed once the last stream finished");
     }
 
+    @Test
+    void anIdleSessionWithoutStreamsGetsGoAwayAndCloses() {
+        session(SpdyLimits.defaults(), true);
+        skipStartFrames();
+        ch.pipeline().fireUserEventTriggered(io.netty.handler.timeout.IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        assertEquals(SpdySessionStatus.OK, next(SpdyGoAwayFrame.class).status());
+        assertFalse(ch.isOpen());
+    }
+
+    @Test
+    void anIdleSessionWithAStreamInProgressIsLeftAlone() {
+        session(SpdyLimits.defaults(), true);
+        skipStartFrames();
+        ch.writeInbound(syn(1, true));
+        ch.pipeline().fireUserEventTriggered(io.netty.handler.timeout.IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        assertNull(ch.readOutbound());
+        assertTrue(ch.isOpen());
+    }
+
     /** Records what a stream reads. */
     private static final class Recorder extends ChannelInboundHandlerAdapter {
         final List<Object> read = new ArrayList<>();
