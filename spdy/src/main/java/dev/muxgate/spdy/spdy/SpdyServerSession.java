@@ -94,11 +94,6 @@ final class SpdyServerSession extends ChannelDuplexHandler {
         this.streamInitializer = streamInitializer;
     }
 
-    /** Streams open now. */
-    int openStreams() {
-        return streams.size();
-    }
-
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;

@@ -56,7 +56,7 @@ final class SpdyStreamChannel extends AbstractChannel {
     boolean resetSent;
     boolean resetReceived;
     /** Outbound frames wait for a window or for the connection to drain. */
-    boolean blocked;
+    private boolean blocked;
     /** ... and it is the connection they wait for. */
     private boolean blockedOnConnection;
 
