@@ -12,6 +12,7 @@ import dev.muxgate.gateway.tls.TlsFrontEnd;
 import dev.muxgate.httpcore.origin.Transport;
 import dev.muxgate.httpcore.proxy.ProxyCore;
 import dev.muxgate.spdy.h2.H2SessionInitializer;
+import dev.muxgate.spdy.spdy.SpdySessionInitializer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -69,6 +70,8 @@ public final class Gateway implements AutoCloseable {
             if (config.tls().enabled()) {
                 startedTls = TlsFrontEnd.open(servedProtocolsOnly(config.tls()), Clock.systemUTC());
                 H2SessionInitializer h2 = new H2SessionInitializer(config.h2(), startedCore.connector(), config.shutdownGrace());
+                SpdySessionInitializer spdy = new SpdySessionInitializer(config.spdy(), startedCore.connector(),
+                        config.shutdownGrace());
                 SessionNumbers numbers = new SessionNumbers(config.nodeId());
                 listener = new ServerBootstrap()
                         .group(loops)
@@ -76,7 +79,7 @@ public final class Gateway implements AutoCloseable {
                         .option(ChannelOption.SO_BACKLOG, 4096)
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childHandler(new FrontDoorInitializer(numbers, startedTls, h2, startedCore.connector(),
+                        .childHandler(new FrontDoorInitializer(numbers, startedTls, h2, spdy, startedCore.connector(),
                                 startedCore.listenAddress(), startedAccounting, liveSessions))
                         .bind(config.tls().host(), config.tls().port())
                         .sync()
@@ -110,8 +113,9 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** Protocols this build serves; spdy joins when its session layer lands. */
-    static final List<String> SERVED_PROTOCOLS = List.of("h2", "http/1.1");
+    /** Protocols this build serves. */
+    static final List<String> SERVED_PROTOCOLS = List.of("h2", SpdySessionInitializer.SPDY_3_1,
+            SpdySessionInitializer.SPDY_3, "http/1.1");
 
     /** Never advertise a protocol that would be refused after the handshake. */
     private static TlsConfig servedProtocolsOnly(TlsConfig tls) {
@@ -148,6 +152,11 @@ public final class Gateway implements AutoCloseable {
         return accounting.endedSessions();
     }
 
+    /** The TLS front end (its certificates and ticket keys), or null when TLS is off. */
+    public TlsFrontEnd tlsFrontEnd() {
+        return tls;
+    }
+
     public GatewayMetrics metrics() {
         return metrics;
     }
@@ -158,14 +167,15 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Graceful end of the client sessions: an HTTP/2 session gets GOAWAY and keeps its accepted
+     * Graceful end of the client sessions: an HTTP/2 or SPDY session gets GOAWAY and keeps its accepted
      * streams until they finish or the grace runs out (Netty's graceful close); HTTP/1.1 sessions,
      * which have no GOAWAY, get the grace to finish their exchange. Whatever is left is closed.
      */
     private void drainSessions() {
         long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
         for (Channel session : liveSessions) {
-            if (session.pipeline().get("h2") != null) {
+            if (session.pipeline().get("h2") != null
+                    || session.pipeline().get(SpdySessionInitializer.SESSION_HANDLER) != null) {
                 session.close();
             }
         }

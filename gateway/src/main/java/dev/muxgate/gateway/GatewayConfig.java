@@ -13,6 +13,7 @@ import dev.muxgate.httpcore.config.ConfigSection;
 import dev.muxgate.httpcore.config.CoreConfig;
 import dev.muxgate.httpcore.config.CoreConfigReader;
 import dev.muxgate.spdy.h2.H2Limits;
+import dev.muxgate.spdy.spdy.SpdyLimits;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.nio.file.Path;
@@ -20,14 +21,15 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * The whole configuration file: the core's sections, the TLS front end, the HTTP/2 limits and the
- * node id. The gateway owns the root, so it is the one that rejects unknown top-level keys.
+ * The whole configuration file: the core's sections, the TLS front end, the HTTP/2 and SPDY
+ * limits and the node id. The gateway owns the root, so it is the one that rejects unknown top-level keys.
  */
 public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limits h2, int nodeId,
                             Duration shutdownGrace, SessionLogConfig sessionLog, AdminConfig admin,
-                            WarmUpConfig warmUp) {
+                            SpdyLimits spdy, WarmUpConfig warmUp) {
 
     static final String H2_SECTION = "h2";
+    static final String SPDY_SECTION = "spdy";
     static final String NODE_ID = "node-id";
     static final String SHUTDOWN_GRACE = "shutdown-grace";
     static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
@@ -38,6 +40,7 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         Set<String> keys = new HashSet<>(CoreConfigReader.TOP_LEVEL_KEYS);
         keys.add(TlsConfigReader.SECTION);
         keys.add(H2_SECTION);
+        keys.add(SPDY_SECTION);
         keys.add(NODE_ID);
         keys.add(SHUTDOWN_GRACE);
         keys.add(AdminConfigReader.SECTION);
@@ -52,6 +55,7 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         java.util.Objects.requireNonNull(sessionLog, "sessionLog");
         java.util.Objects.requireNonNull(admin, "admin");
         java.util.Objects.requireNonNull(warmUp, "warmUp");
+        java.util.Objects.requireNonNull(spdy, "spdy");
         if (shutdownGrace == null || shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdown-grace must not be negative");
         }
@@ -60,31 +64,35 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
     /** Everything at its default, as an empty file gives. */
     public static GatewayConfig defaults(Path source) {
         return new GatewayConfig(source, CoreConfig.defaults(), TlsConfig.defaults(), H2Limits.defaults(), 0, DEFAULT_SHUTDOWN_GRACE,
-                SessionLogConfig.defaults(), AdminConfig.defaults(), WarmUpConfig.defaults());
+                SessionLogConfig.defaults(), AdminConfig.defaults(), SpdyLimits.defaults(), WarmUpConfig.defaults());
     }
 
     public GatewayConfig withCore(CoreConfig newCore) {
-        return new GatewayConfig(source, newCore, tls, h2, nodeId, shutdownGrace, sessionLog, admin, warmUp);
+        return new GatewayConfig(source, newCore, tls, h2, nodeId, shutdownGrace, sessionLog, admin, spdy, warmUp);
     }
 
     public GatewayConfig withShutdownGrace(Duration grace) {
-        return new GatewayConfig(source, core, tls, h2, nodeId, grace, sessionLog, admin, warmUp);
+        return new GatewayConfig(source, core, tls, h2, nodeId, grace, sessionLog, admin, spdy, warmUp);
     }
 
     public GatewayConfig withSessionLog(SessionLogConfig newSessionLog) {
-        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, newSessionLog, admin, warmUp);
+        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, newSessionLog, admin, spdy, warmUp);
     }
 
     public GatewayConfig withAdmin(AdminConfig newAdmin) {
-        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, newAdmin, warmUp);
+        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, newAdmin, spdy, warmUp);
+    }
+
+    public GatewayConfig withSpdy(SpdyLimits newSpdy) {
+        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, admin, newSpdy, warmUp);
     }
 
     public GatewayConfig withTls(TlsConfig newTls) {
-        return new GatewayConfig(source, core, newTls, h2, nodeId, shutdownGrace, sessionLog, admin, warmUp);
+        return new GatewayConfig(source, core, newTls, h2, nodeId, shutdownGrace, sessionLog, admin, spdy, warmUp);
     }
 
     public GatewayConfig withWarmUp(WarmUpConfig newWarmUp) {
-        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, admin, newWarmUp);
+        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, admin, spdy, newWarmUp);
     }
 
     /** Loads {@code file}; a missing default file means the built-in defaults. */
@@ -102,8 +110,9 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         int nodeId = root.integer(NODE_ID, 0, 0, SessionNumbers.MAX_NODE_ID);
         Duration grace = root.duration(SHUTDOWN_GRACE, DEFAULT_SHUTDOWN_GRACE);
         AdminConfig admin = AdminConfigReader.read(root.optionalSection(AdminConfigReader.SECTION));
+        SpdyLimits spdy = readSpdy(root.optionalSection(SPDY_SECTION));
         WarmUpConfig warmUp = readWarmUp(root.optionalSection(WARM_UP_SECTION));
-        return new GatewayConfig(file, core, tls, h2, nodeId, grace, sessionLog, admin, warmUp);
+        return new GatewayConfig(file, core, tls, h2, nodeId, grace, sessionLog, admin, spdy, warmUp);
     }
 
     private static WarmUpConfig readWarmUp(ConfigSection s) {
@@ -138,4 +147,25 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         }
     }
 
+    private static SpdyLimits readSpdy(ConfigSection s) {
+        s.rejectUnknownKeys(Set.of("max-concurrent-streams", "max-header-block-bytes", "initial-window-bytes",
+                "session-window-bytes", "max-resets-per-window", "max-pings-per-window", "max-settings-per-window",
+                "flood-window", "max-queued-control-frames", "idle-timeout"));
+        SpdyLimits d = SpdyLimits.defaults();
+        try {
+            return new SpdyLimits(
+                    s.integer("max-concurrent-streams", d.maxConcurrentStreams(), 1, 10_000),
+                    (int) s.size("max-header-block-bytes", d.maxHeaderBlockBytes(), 1024 * 1024),
+                    (int) s.size("initial-window-bytes", d.initialWindowBytes(), Integer.MAX_VALUE - 1),
+                    (int) s.size("session-window-bytes", d.sessionWindowBytes(), Integer.MAX_VALUE - 1),
+                    s.integer("max-resets-per-window", d.maxResetsPerWindow(), 1, 1_000_000),
+                    s.integer("max-pings-per-window", d.maxPingsPerWindow(), 1, 1_000_000),
+                    s.integer("max-settings-per-window", d.maxSettingsPerWindow(), 1, 1_000_000),
+                    s.duration("flood-window", d.floodWindow()),
+                    s.integer("max-queued-control-frames", d.maxQueuedControlFrames(), 1, 1_000_000),
+                    s.duration("idle-timeout", d.idleTimeout()));
+        } catch (IllegalArgumentException e) {
+            throw s.error(e.getMessage());
+        }
+    }
 }

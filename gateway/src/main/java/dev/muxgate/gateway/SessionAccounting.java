@@ -34,6 +34,7 @@ final class SessionAccounting implements SessionObserver {
 
     @Override
     public void sessionOpened(SessionContext session) {
+        metrics.handshakeCompleted(session.resumed());
         metrics.sessionOpened(session.protocol());
         live.register(LiveSession.of(session.number(), session.protocol(), session.clientIp(), session.clientPort(),
                 session.startNanos(), session::openStreams));
@@ -53,6 +54,9 @@ final class SessionAccounting implements SessionObserver {
     @Override
     public void connectionError(SessionContext session, Throwable cause) {
         ProtocolError kind = ProtocolError.ofHttp2(cause);
+        if (kind == null) {
+            kind = ProtocolError.ofSpdy(cause);
+        }
         if (kind != null) {
             metrics.protocolError(kind);
         }

@@ -7,15 +7,16 @@ import java.util.List;
  * One line of the session log, read back. The field order is fixed by the gateway's writer and
  * <b>must match {@code dev.muxgate.gateway.session.SessionLogFormat.FIELDS}</b> (log-tools cannot
  * depend on the gateway module; a test in the gateway is the place to pin the two together):
- * {@code time number protocol chi chp sni tlsv cipher ttms streams bytes_in bytes_out reason},
- * one space apart, text escaped as in the access log.
+ * {@code time number protocol chi chp sni tlsv cipher ttms streams bytes_in bytes_out reason resumed},
+ * one space apart, text escaped as in the access log. Lines from before {@code resumed} was added
+ * (one field fewer) are read too.
  */
 record SessionLogLine(long endMillis, long number, String protocol, String client, long streams) {
 
     /** The field names in line order; a copy of the gateway's {@code SessionLogFormat.FIELDS}. */
     static final List<String> FIELDS = List.of(
             "time", "number", "protocol", "chi", "chp", "sni", "tlsv", "cipher",
-            "ttms", "streams", "bytes_in", "bytes_out", "reason");
+            "ttms", "streams", "bytes_in", "bytes_out", "reason", "resumed");
 
     private static final int TIME = FIELDS.indexOf("time");
     private static final int NUMBER = FIELDS.indexOf("number");
@@ -34,7 +35,7 @@ record SessionLogLine(long endMillis, long number, String protocol, String clien
      */
     static SessionLogLine parse(String line) {
         String[] tokens = line.split(" ", -1);
-        if (tokens.length != FIELDS.size()) {
+        if (tokens.length != FIELDS.size() && tokens.length != FIELDS.size() - 1) {
             throw new IllegalArgumentException("has " + tokens.length + " fields, not " + FIELDS.size());
         }
         for (String token : tokens) {

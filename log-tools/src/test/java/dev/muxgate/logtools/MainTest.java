@@ -108,6 +108,17 @@ class MainTest {
     @Test
     void sessionLogFieldsMatchTheGatewayWriterOrder() {
         assertEquals(java.util.List.of("time", "number", "protocol", "chi", "chp", "sni", "tlsv", "cipher",
-                "ttms", "streams", "bytes_in", "bytes_out", "reason"), SessionLogLine.FIELDS);
+                "ttms", "streams", "bytes_in", "bytes_out", "reason", "resumed"), SessionLogLine.FIELDS);
+    }
+
+    @Test
+    void sessionLinesWithAndWithoutTheResumedFieldAreRead() {
+        String older = "1732550000.123 17 h2 203.0.113.7 50123 localhost TLSv1.3 TLS_AES_128_GCM_SHA256"
+                + " 5321 100 12345 678901 closed";
+        assertEquals(100, SessionLogLine.parse(older).streams());
+        assertEquals(100, SessionLogLine.parse(older + " 1").streams());
+        assertEquals(17, SessionLogLine.parse(older + " 0").number());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SessionLogLine.parse(older + " 1 extra"));
     }
 }

@@ -43,6 +43,8 @@ public final class GatewayMetrics {
     private final ProtocolMeters[] byProtocol = new ProtocolMeters[PROTOCOLS.size()];
     private final Counter[] handshakeFailures = new Counter[HandshakeFailure.values().length];
     private final Counter[] protocolErrors = new Counter[ProtocolError.values().length];
+    private final Counter fullHandshakes;
+    private final Counter resumedHandshakes;
     private final ConcurrentMap<String, Timer> originByOutcome = new ConcurrentHashMap<>();
     private boolean coreBound;
 
@@ -58,6 +60,10 @@ public final class GatewayMetrics {
                     .tag("reason", reason.tag())
                     .register(registry);
         }
+        fullHandshakes = Counter.builder("muxgate.tls.handshakes").description("Completed TLS handshakes, full or resumed")
+                .tag("resumed", "false").register(registry);
+        resumedHandshakes = Counter.builder("muxgate.tls.handshakes").description("Completed TLS handshakes, full or resumed")
+                .tag("resumed", "true").register(registry);
         for (ProtocolError kind : ProtocolError.values()) {
             protocolErrors[kind.ordinal()] = Counter.builder("muxgate.protocol.errors")
                     .description("Client protocol errors, by kind")
@@ -135,6 +141,11 @@ public final class GatewayMetrics {
         long startNanos = System.nanoTime();
         meters.streamOpened();
         stream.closeFuture().addListener(f -> meters.streamClosed(System.nanoTime() - startNanos));
+    }
+
+    /** A TLS handshake completed; {@code resumed} when it resumed an earlier session. */
+    public void handshakeCompleted(boolean resumed) {
+        (resumed ? resumedHandshakes : fullHandshakes).increment();
     }
 
     /** A TLS handshake failed for {@code reason}. */

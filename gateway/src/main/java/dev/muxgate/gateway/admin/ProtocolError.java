@@ -1,5 +1,6 @@
 package dev.muxgate.gateway.admin;
 
+import dev.muxgate.spdy.spdy.SpdySessionException;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 
@@ -29,6 +30,18 @@ public enum ProtocolError {
     /** The metric tag value. */
     public String tag() {
         return tag;
+    }
+
+    /** The kind of a SPDY session error (already answered with GOAWAY), or null when {@code cause} is not one. */
+    public static ProtocolError ofSpdy(Throwable cause) {
+        if (cause instanceof SpdySessionException spdy) {
+            return switch (spdy.kind()) {
+                case PROTOCOL -> GOAWAY;
+                case RST_FLOOD -> RST_FLOOD;
+                case FRAME_FLOOD -> FRAME_FLOOD;
+            };
+        }
+        return null;
     }
 
     /**

@@ -4,8 +4,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
- * Last handler of an HTTP/2 session: hears the connection errors the frame codec passes on (it
- * has already answered them with GOAWAY), tells the observer, and closes, so no error ends its
+ * Last handler of an HTTP/2 or SPDY session: hears the connection errors the session passes on
+ * (it has already answered them with GOAWAY), tells the observer, and closes, so no error ends its
  * way at the pipeline's tail as an unhandled warning.
  */
 final class ConnectionErrorWatcher extends ChannelInboundHandlerAdapter {

@@ -5,6 +5,7 @@ import dev.muxgate.gateway.session.SessionTrafficMeter;
 import dev.muxgate.gateway.tls.TlsFrontEnd;
 import dev.muxgate.httpcore.connect.HttpConnector;
 import dev.muxgate.spdy.h2.H2SessionInitializer;
+import dev.muxgate.spdy.spdy.SpdySessionInitializer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -24,19 +25,21 @@ public final class FrontDoorInitializer extends ChannelInitializer<Channel> {
     private final SessionNumbers numbers;
     private final TlsFrontEnd tls;
     private final H2SessionInitializer h2;
+    private final SpdySessionInitializer spdy;
     private final HttpConnector connector;
     private final SocketAddress coreAddress;
     private final SessionObserver observer;
     private final ChannelGroup liveSessions;
 
     public FrontDoorInitializer(SessionNumbers numbers, TlsFrontEnd tls, H2SessionInitializer h2,
-                                HttpConnector connector, SocketAddress coreAddress,
+                                SpdySessionInitializer spdy, HttpConnector connector, SocketAddress coreAddress,
                                 SessionObserver observer, ChannelGroup liveSessions) {
         this.liveSessions = liveSessions;
         this.observer = observer;
         this.numbers = numbers;
         this.tls = tls;
         this.h2 = h2;
+        this.spdy = spdy;
         this.connector = connector;
         this.coreAddress = coreAddress;
     }
@@ -54,7 +57,7 @@ public final class FrontDoorInitializer extends ChannelInitializer<Channel> {
         ch.pipeline().addLast("flush", new FlushConsolidationHandler(
                 FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         ch.pipeline().addLast("session", new SessionWatcher(session, observer));
-        ch.pipeline().addLast("dispatch", new ProtocolDispatch(session, h2, connector, coreAddress, observer));
+        ch.pipeline().addLast("dispatch", new ProtocolDispatch(session, h2, spdy, connector, coreAddress, observer));
     }
 
     /** Notes the SNI name and reports the session when its connection closes. */

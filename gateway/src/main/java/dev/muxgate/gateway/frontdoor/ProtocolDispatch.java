@@ -1,9 +1,12 @@
 package dev.muxgate.gateway.frontdoor;
 
+import dev.muxgate.gateway.tls.TlsResumption;
 import dev.muxgate.httpcore.connect.HttpConnector;
 import dev.muxgate.spdy.bridge.SessionIdentity;
 import dev.muxgate.spdy.bridge.StreamBridge;
 import dev.muxgate.spdy.h2.H2SessionInitializer;
+import dev.muxgate.spdy.spdy.SpdySessionInitializer;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -15,7 +18,7 @@ import javax.net.ssl.SSLSession;
 
 /**
  * After the TLS handshake, turns the connection into a session of the negotiated protocol: an
- * HTTP/2 session whose streams each become a plugin connection, or for {@code http/1.1} (and
+ * HTTP/2 or SPDY session whose streams each become a plugin connection, or for {@code http/1.1} (and
  * clients that negotiated nothing) one plugin connection carrying the bytes as they are.
  */
 final class ProtocolDispatch extends ApplicationProtocolNegotiationHandler {
@@ -24,16 +27,18 @@ final class ProtocolDispatch extends ApplicationProtocolNegotiationHandler {
 
     private final SessionContext session;
     private final H2SessionInitializer h2;
+    private final SpdySessionInitializer spdy;
     private final HttpConnector connector;
     private final SocketAddress coreAddress;
     private final SessionObserver observer;
 
-    ProtocolDispatch(SessionContext session, H2SessionInitializer h2, HttpConnector connector,
+    ProtocolDispatch(SessionContext session, H2SessionInitializer h2, SpdySessionInitializer spdy, HttpConnector connector,
                      SocketAddress coreAddress, SessionObserver observer) {
         super(ApplicationProtocolNames.HTTP_1_1);
         this.session = session;
         this.observer = observer;
         this.h2 = h2;
+        this.spdy = spdy;
         this.connector = connector;
         this.coreAddress = coreAddress;
     }
@@ -48,16 +53,17 @@ final class ProtocolDispatch extends ApplicationProtocolNegotiationHandler {
         InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
         SessionIdentity identity = new SessionIdentity(protocol, session.number(), client,
                 tls.getProtocol(), tls.getCipherSuite(), coreAddress);
-        session.negotiated(protocol, tls.getProtocol(), tls.getCipherSuite());
+        session.negotiated(protocol, tls.getProtocol(), tls.getCipherSuite(), TlsResumption.resumed(ssl.engine()));
         switch (protocol) {
             case ApplicationProtocolNames.HTTP_2 -> {
                 observer.sessionOpened(session);
-                h2.configure(ctx.pipeline(), identity, stream -> {
-                    session.streamOpened();
-                    stream.closeFuture().addListener(f -> session.streamClosed());
-                    observer.streamOpened(session, stream);
-                }, reason -> observer.malformedRequest(session, reason));
+                h2.configure(ctx.pipeline(), identity, this::streamOpened, reason -> observer.malformedRequest(session, reason));
                 ctx.pipeline().addLast("h2-errors", new ConnectionErrorWatcher(session, observer));
+            }
+            case SpdySessionInitializer.SPDY_3_1, SpdySessionInitializer.SPDY_3 -> {
+                observer.sessionOpened(session);
+                spdy.configure(ctx.pipeline(), identity, this::streamOpened, reason -> observer.malformedRequest(session, reason));
+                ctx.pipeline().addLast("spdy-errors", new ConnectionErrorWatcher(session, observer));
             }
             case ApplicationProtocolNames.HTTP_1_1 -> {
                 observer.sessionOpened(session);
@@ -71,6 +77,12 @@ final class ProtocolDispatch extends ApplicationProtocolNegotiationHandler {
                 ctx.close();
             }
         }
+    }
+
+    private void streamOpened(Channel stream) {
+        session.streamOpened();
+        stream.closeFuture().addListener(f -> session.streamClosed());
+        observer.streamOpened(session, stream);
     }
 
     @Override

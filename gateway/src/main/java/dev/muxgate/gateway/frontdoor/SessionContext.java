@@ -22,6 +22,7 @@ public final class SessionContext {
     private String protocol;
     private String tlsVersion;
     private String tlsCipher;
+    private boolean resumed;
     private String sni;
     private long streams;
     private volatile long openStreams;
@@ -46,6 +47,8 @@ public final class SessionContext {
     public String protocol() { return protocol; }
     public String tlsVersion() { return tlsVersion; }
     public String tlsCipher() { return tlsCipher; }
+    /** The handshake resumed an earlier TLS session instead of a full one. */
+    public boolean resumed() { return resumed; }
     public String sni() { return sni; }
     public long streams() { return streams; }
     public String closeReason() { return closeReason; }
@@ -97,10 +100,11 @@ public final class SessionContext {
         }
     }
 
-    void negotiated(String newProtocol, String version, String cipher) {
+    void negotiated(String newProtocol, String version, String cipher, boolean resumedSession) {
         protocol = newProtocol;
         tlsVersion = version;
         tlsCipher = cipher;
+        resumed = resumedSession;
     }
 
     void sni(String name) {

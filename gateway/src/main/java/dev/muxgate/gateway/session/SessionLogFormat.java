@@ -8,8 +8,8 @@ import java.util.List;
  * one space, with no other text:
  *
  * <pre>
- * time number protocol chi chp sni tlsv cipher ttms streams bytes_in bytes_out reason
- * 1732550000.123 17 h2 203.0.113.7 50123 localhost TLSv1.3 TLS_AES_128_GCM_SHA256 5321 100 12345 678901 closed
+ * time number protocol chi chp sni tlsv cipher ttms streams bytes_in bytes_out reason resumed
+ * 1732550000.123 17 h2 203.0.113.7 50123 localhost TLSv1.3 TLS_AES_128_GCM_SHA256 5321 100 12345 678901 closed 0
  * </pre>
  *
  * <ul>
@@ -28,7 +28,10 @@ import java.util.List;
  *   <li>{@code bytes_in}, {@code bytes_out}: bytes received from and sent to the client on the
  *       socket, TLS records included;</li>
  *   <li>{@code reason}: why the session ended ({@code closed}, {@code tls handshake failed},
- *       ...); text.</li>
+ *       ...); text;</li>
+ *   <li>{@code resumed}: {@code 1} when the TLS handshake resumed an earlier session (a ticket
+ *       or a cached session id), {@code 0} for a full handshake. Added last, so older readers
+ *       that split 13 fields can tell the two line shapes apart.</li>
  * </ul>
  *
  * Text fields are escaped exactly as in the access log ({@link FieldText}): each is one token with
@@ -41,7 +44,7 @@ public final class SessionLogFormat {
     /** The field names in line order, as the log tools call them. */
     public static final List<String> FIELDS = List.of(
             "time", "number", "protocol", "chi", "chp", "sni", "tlsv", "cipher",
-            "ttms", "streams", "bytes_in", "bytes_out", "reason");
+            "ttms", "streams", "bytes_in", "bytes_out", "reason", "resumed");
 
     private SessionLogFormat() {
     }
@@ -71,6 +74,7 @@ public final class SessionLogFormat {
                 .append(' ').append(session.bytesOut())
                 .append(' ');
         FieldText.escapeTo(line, session.closeReason());
+        line.append(' ').append(session.resumed() ? '1' : '0');
     }
 
     /** The record's line, without a line terminator. */

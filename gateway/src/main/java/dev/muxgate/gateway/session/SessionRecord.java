@@ -20,6 +20,7 @@ import dev.muxgate.gateway.frontdoor.SessionContext;
  * @param bytesIn        bytes received from the client, TLS records included
  * @param bytesOut       bytes sent to the client, TLS records included
  * @param closeReason    why the session ended, such as {@code closed}; null when not known
+ * @param resumed        the TLS handshake resumed an earlier session (a ticket or a cached id)
  */
 public record SessionRecord(
         long endEpochMillis,
@@ -34,7 +35,8 @@ public record SessionRecord(
         long streams,
         long bytesIn,
         long bytesOut,
-        String closeReason) {
+        String closeReason,
+        boolean resumed) {
 
     /**
      * The session's facts now, marking it ended if nobody has yet. Call on the session's event
@@ -55,6 +57,7 @@ public record SessionRecord(
                 session.streams(),
                 session.bytesIn(),
                 session.bytesOut(),
-                session.closeReason());
+                session.closeReason(),
+                session.resumed());
     }
 }

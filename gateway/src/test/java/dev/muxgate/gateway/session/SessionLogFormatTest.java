@@ -12,20 +12,20 @@ class SessionLogFormatTest {
 
     private static SessionRecord example() {
         return new SessionRecord(1732550000123L, 17, "h2", "203.0.113.7", 50123, "localhost", "TLSv1.3",
-                "TLS_AES_128_GCM_SHA256", 5321, 100, 12345, 678901, "closed");
+                "TLS_AES_128_GCM_SHA256", 5321, 100, 12345, 678901, "closed", false);
     }
 
     private static SessionRecord withSni(String sni) {
         SessionRecord e = example();
         return new SessionRecord(e.endEpochMillis(), e.number(), e.protocol(), e.clientIp(), e.clientPort(), sni,
                 e.tlsVersion(), e.tlsCipher(), e.durationMillis(), e.streams(), e.bytesIn(), e.bytesOut(),
-                e.closeReason());
+                e.closeReason(), e.resumed());
     }
 
     @Test
     void printsTheFieldsInTheDocumentedOrder() {
         assertEquals("1732550000.123 17 h2 203.0.113.7 50123 localhost TLSv1.3 TLS_AES_128_GCM_SHA256"
-                + " 5321 100 12345 678901 closed", SessionLogFormat.format(example()));
+                + " 5321 100 12345 678901 closed 0", SessionLogFormat.format(example()));
     }
 
     @Test
@@ -38,10 +38,10 @@ class SessionLogFormatTest {
     @Test
     void unsetFieldsPrintAsADash() {
         SessionRecord failed = new SessionRecord(1000, 3, null, null, 0, null, null, null, 7, 0, 517, 0,
-                "tls handshake failed");
-        assertEquals("1.000 3 - - - - - - 7 0 517 0 tls\\x20handshake\\x20failed", SessionLogFormat.format(failed));
-        assertEquals("0.005 3 - - - - - - 7 0 517 0 -", SessionLogFormat.format(new SessionRecord(
-                5, 3, "", null, 0, "", null, null, 7, 0, 517, 0, null)));
+                "tls handshake failed", false);
+        assertEquals("1.000 3 - - - - - - 7 0 517 0 tls\\x20handshake\\x20failed 0", SessionLogFormat.format(failed));
+        assertEquals("0.005 3 - - - - - - 7 0 517 0 - 1", SessionLogFormat.format(new SessionRecord(
+                5, 3, "", null, 0, "", null, null, 7, 0, 517, 0, null, true)));
     }
 
     @Test
@@ -66,7 +66,7 @@ class SessionLogFormatTest {
         SessionRecord e = example();
         String note = SessionLogFormat.format(new SessionRecord(e.endEpochMillis(), e.number(), "#h2", e.clientIp(),
                 e.clientPort(), "#x", e.tlsVersion(), e.tlsCipher(), e.durationMillis(), e.streams(), e.bytesIn(),
-                e.bytesOut(), e.closeReason()));
+                e.bytesOut(), e.closeReason(), e.resumed()));
         assertTrue(note.contains(" \\x23h2 ") && note.contains(" \\x23x "), note);
     }
 
@@ -102,7 +102,7 @@ class SessionLogFormatTest {
         SessionRecord e = example();
         String line = SessionLogFormat.format(new SessionRecord(e.endEpochMillis(), e.number(), e.protocol(),
                 "fe80:0:0:0:0:0:0:1%eth0", 443, e.sni(), e.tlsVersion(), e.tlsCipher(), e.durationMillis(),
-                e.streams(), e.bytesIn(), e.bytesOut(), e.closeReason()));
+                e.streams(), e.bytesIn(), e.bytesOut(), e.closeReason(), e.resumed()));
         assertEquals("fe80:0:0:0:0:0:0:1%eth0", line.split(" ")[3]);
     }
 }

@@ -35,7 +35,7 @@ class SessionLogTest {
 
     private static SessionRecord session(long number) {
         return new SessionRecord(1732550000123L, number, "h2", "203.0.113.7", 50123, "localhost", "TLSv1.3",
-                "TLS_AES_128_GCM_SHA256", 5321, 100, 12345, 678901, "closed");
+                "TLS_AES_128_GCM_SHA256", 5321, 100, 12345, 678901, "closed", false);
     }
 
     private static List<String> lines(Path file) throws IOException {
@@ -65,7 +65,7 @@ class SessionLogTest {
                 }
             }, "the line is flushed");
             assertEquals(List.of("1732550000.123 17 h2 203.0.113.7 50123 localhost TLSv1.3 TLS_AES_128_GCM_SHA256"
-                    + " 5321 100 12345 678901 closed"), lines(file));
+                    + " 5321 100 12345 678901 closed 0"), lines(file));
         }
     }
 
@@ -201,7 +201,7 @@ class SessionLogTest {
         String sni = "a b\n# muxgate: 9 forged\r\nx";
         log.log(new SessionRecord(s.endEpochMillis(), 1, s.protocol(), s.clientIp(), s.clientPort(), sni,
                 s.tlsVersion(), s.tlsCipher(), s.durationMillis(), s.streams(), s.bytesIn(), s.bytesOut(),
-                s.closeReason()));
+                s.closeReason(), s.resumed()));
         log.close();
         List<String> lines = lines(file);
         assertEquals(1, lines.size(), lines::toString);

@@ -59,6 +59,7 @@ public final class H2SessionInitializer {
         Http2FrameCodec codec = new SessionCodecBuilder(uniformlyScheduledConnection())
                 .initialSettings(settings)
                 .validateHeaders(true)
+                .headerSensitivityDetector(NeverIndexedFields.INSTANCE)
                 .decoderEnforceMaxRstFramesPerWindow(limits.maxResetsPerWindow(), limits.resetWindowSeconds())
                 .encoderEnforceMaxRstFramesPerWindow(limits.maxResetsPerWindow(), limits.resetWindowSeconds())
                 .encoderEnforceMaxQueuedControlFrames(limits.maxQueuedControlFrames())
