@@ -31,7 +31,7 @@ class SessionLogFormatTest {
     @Test
     void namesEveryFieldForTheLogTools() {
         assertEquals(List.of("time", "number", "protocol", "chi", "chp", "sni", "tlsv", "cipher",
-                "ttms", "streams", "bytes_in", "bytes_out", "reason"), SessionLogFormat.FIELDS);
+                "ttms", "streams", "bytes_in", "bytes_out", "reason", "resumed"), SessionLogFormat.FIELDS);
         assertEquals(SessionLogFormat.FIELDS.size(), SessionLogFormat.format(example()).split(" ").length);
     }
 
@@ -55,7 +55,8 @@ class SessionLogFormatTest {
         int sni = SessionLogFormat.FIELDS.indexOf("sni");
         assertEquals(hostile, AccessLogFormat.unescape(tokens[sni]));
         assertEquals("TLSv1.3", tokens[sni + 1]);
-        assertEquals("closed", tokens[tokens.length - 1]);
+        assertEquals("closed", tokens[SessionLogFormat.FIELDS.indexOf("reason")]);
+        assertEquals("0", tokens[tokens.length - 1]);
     }
 
     @Test
