@@ -34,8 +34,8 @@ tls:
 admin:
   enabled: false
 warm-up:
-  requests: ${MUXGATE_WARMUP_REQUESTS:-60000}
-  max-time: 40s
+  requests: ${MUXGATE_WARMUP_REQUESTS:-100000}
+  max-time: ${MUXGATE_WARMUP_TIME:-60s}
 origins:
   max-connections-per-origin: 512
   max-waiters: 100000
@@ -57,7 +57,7 @@ taskset -c "$PROXY_CPU" java ${MUXGATE_JAVA_OPTS:--Xms256m -Xmx512m -XX:-TieredC
   --config "$work/gateway.yaml" > "$work/muxgate.out" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 900); do   # up to 90 s: the warm-up runs before the listener opens
+for _ in $(seq 1 1800); do   # up to 180 s: the warm-up runs before the listener opens
   grep -q "muxgate: ready" "$work/muxgate.out" 2>/dev/null && break
   kill -0 $pid 2>/dev/null || { cat "$work/muxgate.out" >&2; exit 1; }
   sleep 0.1

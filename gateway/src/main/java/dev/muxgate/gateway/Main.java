@@ -87,6 +87,8 @@ public final class Main {
         if (!config.warmUp().enabled() || !config.tls().enabled()) {
             return;
         }
+        System.out.println("muxgate: warming up before the listeners open (at most "
+                + config.warmUp().maxTime().toSeconds() + " s; warm-up.requests: 0 skips it)");
         try {
             System.out.println("muxgate: " + WarmUp.run(config).describe());
         } catch (Exception e) {
