@@ -120,7 +120,7 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
     private static H2Limits readH2(ConfigSection s) {
         s.rejectUnknownKeys(Set.of("max-concurrent-streams", "max-header-list-bytes", "initial-window-bytes",
                 "max-resets-per-window", "reset-window", "max-queued-control-frames", "max-empty-data-frames",
-                "max-small-continuations", "idle-timeout"));
+                "max-small-continuations", "idle-timeout", "max-control-frames-per-request"));
         H2Limits d = H2Limits.defaults();
         try {
             return new H2Limits(
@@ -132,7 +132,8 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
                     s.integer("max-queued-control-frames", d.maxQueuedControlFrames(), 1, 1_000_000),
                     s.integer("max-empty-data-frames", d.maxEmptyDataFrames(), 1, 1000),
                     s.integer("max-small-continuations", d.maxSmallContinuations(), 1, 1000),
-                    s.duration("idle-timeout", d.idleTimeout()));
+                    s.duration("idle-timeout", d.idleTimeout()),
+                    s.integer("max-control-frames-per-request", d.maxControlFramesPerRequest(), 1, 1_000_000));
         } catch (IllegalArgumentException e) {
             throw s.error(e.getMessage());
         }

@@ -51,8 +51,8 @@ final class SessionAccounting implements SessionObserver {
     }
 
     @Override
-    public void connectionError(SessionContext session, Throwable cause) {
-        ProtocolError kind = ProtocolError.ofHttp2(cause);
+    public void goAwaySent(SessionContext session, long errorCode, String reason) {
+        ProtocolError kind = ProtocolError.ofGoAway(errorCode, reason);
         if (kind != null) {
             metrics.protocolError(kind);
         }

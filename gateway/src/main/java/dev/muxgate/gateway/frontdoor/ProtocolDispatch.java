@@ -3,6 +3,7 @@ package dev.muxgate.gateway.frontdoor;
 import dev.muxgate.httpcore.connect.HttpConnector;
 import dev.muxgate.spdy.bridge.SessionIdentity;
 import dev.muxgate.spdy.bridge.StreamBridge;
+import dev.muxgate.spdy.h2.H2SessionEvents;
 import dev.muxgate.spdy.h2.H2SessionInitializer;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -56,8 +57,18 @@ final class ProtocolDispatch extends ApplicationProtocolNegotiationHandler {
                     session.streamOpened();
                     stream.closeFuture().addListener(f -> session.streamClosed());
                     observer.streamOpened(session, stream);
-                }, reason -> observer.malformedRequest(session, reason));
-                ctx.pipeline().addLast("h2-errors", new ConnectionErrorWatcher(session, observer));
+                }, new H2SessionEvents() {
+                    @Override
+                    public void malformedRequest(String reason) {
+                        observer.malformedRequest(session, reason);
+                    }
+
+                    @Override
+                    public void goAwaySent(long errorCode, String reason) {
+                        observer.goAwaySent(session, errorCode, reason);
+                    }
+                });
+                ctx.pipeline().addLast("h2-errors", new ConnectionErrorWatcher(session));
             }
             case ApplicationProtocolNames.HTTP_1_1 -> {
                 observer.sessionOpened(session);

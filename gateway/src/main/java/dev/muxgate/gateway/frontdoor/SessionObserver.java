@@ -18,10 +18,11 @@ public interface SessionObserver {
     void malformedRequest(SessionContext session, String reason);
 
     /**
-     * The session's connection failed: an HTTP/2 connection error (after which Netty's codec has
-     * sent GOAWAY), a flood cut off by the abuse guards, or an I/O error.
+     * The session sent GOAWAY with {@code errorCode}: a connection error, a flood cut off by the
+     * abuse guards (inbound or outbound), or a graceful end (NO_ERROR); {@code reason} is its
+     * debug data.
      */
-    void connectionError(SessionContext session, Throwable cause);
+    void goAwaySent(SessionContext session, long errorCode, String reason);
 
     /** The connection closed; {@code session.protocol()} is null if no session was ever opened. */
     void sessionEnded(SessionContext session);

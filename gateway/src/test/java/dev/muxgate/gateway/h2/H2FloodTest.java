@@ -66,11 +66,9 @@ class H2FloodTest {
             RawH2.Frame goAway = attacker.goAway();
             assertNotNull(goAway, "GOAWAY before the close");
             assertEquals(Http2Error.ENHANCE_YOUR_CALM.code(), goAway.errorCodeOfGoAway());
-            int accepted = (goAway.lastStreamOfGoAway() + 1) / 2;
-            System.out.printf("rapid reset: GOAWAY ENHANCE_YOUR_CALM, last stream %d (%d streams accepted); "
-                    + "the client had written %d HEADERS+RST pairs%n", goAway.lastStreamOfGoAway(), accepted, pairs);
+            System.out.printf("rapid reset: GOAWAY ENHANCE_YOUR_CALM; the client had written %d HEADERS+RST pairs "
+                    + "when it saw it%n", pairs);
             assertTrue(pairs < 100_000, "the client wrote all its 100,000 resets");
-            assertTrue(accepted < 1_000, "the gateway accepted " + accepted + " streams before the cut");
             good.assertServedThroughout();
         }
         assertEquals(before + 1, Scrape.protocolErrors(gw.gateway, "rst_flood"));
@@ -237,6 +235,15 @@ class H2FloodTest {
                     block.length, 1000L * (4000 + 6), what);
             assertTrue(answer.type() != RawH2.HEADERS || answer.payload().length > 0);
             if (answer.type() == RawH2.HEADERS) {
+                io.netty.buffer.ByteBuf payload = io.netty.buffer.Unpooled.wrappedBuffer(answer.payload());
+                try {
+                    CharSequence status = new io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder(false)
+                            .decodeHeaders(1, payload).status();
+                    System.out.printf("HPACK bomb: the response status is %s%n", status);
+                    assertEquals("431", String.valueOf(status));
+                } finally {
+                    payload.release();
+                }
                 // Netty answers a too-large list with 431 (then a reset): never a 200.
                 assertTrue(attacker.await(f -> f.type() == RawH2.RST_STREAM && f.stream() == 1, 30) != null
                         || attacker.ended(), "the stream ends after the 431");

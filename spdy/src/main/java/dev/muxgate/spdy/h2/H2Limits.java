@@ -15,6 +15,8 @@ package dev.muxgate.spdy.h2;
  * @param maxSmallContinuations     small CONTINUATION frames in one header block
  * @param idleTimeout               a session with no open stream and no traffic this long gets
  *                                  GOAWAY and is closed
+ * @param maxControlFramesPerRequest PRIORITY, SETTINGS and PING frames a client may send between
+ *                                  two requests (a flood of frames that serve nobody)
  */
 public record H2Limits(
         int maxConcurrentStreams,
@@ -25,7 +27,8 @@ public record H2Limits(
         int maxQueuedControlFrames,
         int maxEmptyDataFrames,
         int maxSmallContinuations,
-        java.time.Duration idleTimeout) {
+        java.time.Duration idleTimeout,
+        int maxControlFramesPerRequest) {
 
     public H2Limits {
         positive("max-concurrent-streams", maxConcurrentStreams);
@@ -41,10 +44,11 @@ public record H2Limits(
         if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idle-timeout must be a positive duration, got " + idleTimeout);
         }
+        positive("max-control-frames-per-request", maxControlFramesPerRequest);
     }
 
     public static H2Limits defaults() {
-        return new H2Limits(100, 16 * 1024, 1024 * 1024, 200, 30, 10_000, 2, 16, java.time.Duration.ofMinutes(2));
+        return new H2Limits(100, 16 * 1024, 1024 * 1024, 200, 30, 10_000, 2, 16, java.time.Duration.ofMinutes(2), 1000);
     }
 
     private static void positive(String key, int value) {
