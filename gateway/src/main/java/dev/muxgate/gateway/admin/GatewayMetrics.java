@@ -1,5 +1,7 @@
 package dev.muxgate.gateway.admin;
 
+import dev.muxgate.gateway.frontdoor.ConnectionCaps;
+
 import dev.muxgate.httpcore.proxy.CoreStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -43,6 +45,7 @@ public final class GatewayMetrics {
     private final ProtocolMeters[] byProtocol = new ProtocolMeters[PROTOCOLS.size()];
     private final Counter[] handshakeFailures = new Counter[HandshakeFailure.values().length];
     private final Counter[] protocolErrors = new Counter[ProtocolError.values().length];
+    private final Counter[] connectionsRefused = new Counter[ConnectionCaps.Refusal.values().length];
     private final ConcurrentMap<String, Timer> originByOutcome = new ConcurrentHashMap<>();
     private boolean coreBound;
 
@@ -55,6 +58,12 @@ public final class GatewayMetrics {
         for (HandshakeFailure reason : HandshakeFailure.values()) {
             handshakeFailures[reason.ordinal()] = Counter.builder("muxgate.tls.handshake.failures")
                     .description("TLS handshakes that failed, by reason")
+                    .tag("reason", reason.tag())
+                    .register(registry);
+        }
+        for (ConnectionCaps.Refusal reason : ConnectionCaps.Refusal.values()) {
+            connectionsRefused[reason.ordinal()] = Counter.builder("muxgate.connections.refused")
+                    .description("TLS connections closed as they were accepted, past a connection cap")
                     .tag("reason", reason.tag())
                     .register(registry);
         }
@@ -145,6 +154,11 @@ public final class GatewayMetrics {
     /** A TLS handshake failed with {@code cause} (null: the connection closed first); see {@link HandshakeFailure#of}. */
     public void handshakeFailed(Throwable cause) {
         handshakeFailed(HandshakeFailure.of(cause));
+    }
+
+    /** A connection was refused at accept for {@code reason}. */
+    public void connectionRefused(ConnectionCaps.Refusal reason) {
+        connectionsRefused[reason.ordinal()].increment();
     }
 
     /** A client protocol error of {@code kind}. */

@@ -14,6 +14,8 @@ public enum ProtocolError {
     RST_FLOOD("rst_flood"),
     /** Other frame floods Netty's guards stopped: control frames, empty DATA, small CONTINUATIONs. */
     FRAME_FLOOD("frame_flood"),
+    /** A stream reset because the client kept its window shut, or did not read, too long. */
+    STALLED_STREAM("stalled_stream"),
     /** A connection error answered with GOAWAY (HTTP/2) or a SPDY session error. */
     GOAWAY("goaway"),
     /** A negotiated protocol this build does not serve, or anything not listed above. */

@@ -67,6 +67,11 @@ final class ProtocolDispatch extends ApplicationProtocolNegotiationHandler {
                     public void goAwaySent(long errorCode, String reason) {
                         observer.goAwaySent(session, errorCode, reason);
                     }
+
+                    @Override
+                    public void streamStalled() {
+                        observer.streamStalled(session);
+                    }
                 });
                 ctx.pipeline().addLast("h2-errors", new ConnectionErrorWatcher(session));
             }

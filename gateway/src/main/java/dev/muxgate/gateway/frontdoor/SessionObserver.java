@@ -24,6 +24,12 @@ public interface SessionObserver {
      */
     void goAwaySent(SessionContext session, long errorCode, String reason);
 
+    /** An HTTP/2 stream was reset because its response could not be sent for the stalled-stream time-out. */
+    void streamStalled(SessionContext session);
+
+    /** A connection was closed as it was accepted, past a connection cap; it never became a session. */
+    void connectionRefused(ConnectionCaps.Refusal reason);
+
     /** The connection closed; {@code session.protocol()} is null if no session was ever opened. */
     void sessionEnded(SessionContext session);
 }

@@ -73,6 +73,8 @@ final class RawH2 implements AutoCloseable {
     private volatile IOException readFailure;
     private final boolean reads;
     private long bytesWritten;
+    private boolean prefaceSent;
+    private boolean settingsAckOwed;
 
     private RawH2(SSLSocket socket, int port, boolean reads) throws IOException {
         this.socket = socket;
@@ -88,11 +90,19 @@ final class RawH2 implements AutoCloseable {
 
     /** @param receiveBuffer the socket's receive buffer, or 0 for the system's */
     static RawH2 connect(int port, boolean reads, int receiveBuffer) throws Exception {
+        return connect(port, reads, receiveBuffer, null);
+    }
+
+    /** @param from the local address to connect from (another loopback address), or null */
+    static RawH2 connect(int port, boolean reads, int receiveBuffer, String from) throws Exception {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, new TrustManager[] {new TrustEverything()}, new SecureRandom());
         Socket plain = new Socket();
         if (receiveBuffer > 0) {
             plain.setReceiveBufferSize(receiveBuffer);
+        }
+        if (from != null) {
+            plain.bind(new InetSocketAddress(from, 0));
         }
         plain.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         plain.setTcpNoDelay(true);
@@ -116,8 +126,22 @@ final class RawH2 implements AutoCloseable {
 
     /** The connection preface and an empty SETTINGS frame. */
     RawH2 preface() throws IOException {
+        return preface(new byte[0]);
+    }
+
+    /**
+     * The connection preface and a SETTINGS frame of {@code settings}; then the acknowledgement of
+     * the server's SETTINGS if it came first (an ACK before the preface would be a bad preface).
+     */
+    synchronized RawH2 preface(byte[] settings) throws IOException {
         write(PREFACE);
-        frame(SETTINGS, 0, 0, new byte[0]);
+        frame(SETTINGS, 0, 0, settings);
+        prefaceSent = true;
+        if (settingsAckOwed) {
+            settingsAckOwed = false;
+            frame(SETTINGS, ACK, 0, new byte[0]);
+        }
+        flush();
         return this;
     }
 
@@ -237,8 +261,14 @@ final class RawH2 implements AutoCloseable {
                 Frame f = new Frame(type, flags, stream, payload);
                 if (type == SETTINGS && (flags & ACK) == 0) {
                     try {
-                        frame(SETTINGS, ACK, 0, new byte[0]);
-                        flush();
+                        synchronized (this) {
+                            if (prefaceSent) {
+                                frame(SETTINGS, ACK, 0, new byte[0]);
+                                flush();
+                            } else {
+                                settingsAckOwed = true;
+                            }
+                        }
                     } catch (IOException ignored) {
                         // The end is noticed by the read side.
                     }

@@ -15,4 +15,7 @@ public interface H2SessionEvents {
      * debug data, Netty's sentence for the error, or empty.
      */
     void goAwaySent(long errorCode, String reason);
+
+    /** A stream was reset because its response could not be sent for the stalled-stream time-out. */
+    void streamStalled();
 }

@@ -80,6 +80,8 @@ public final class H2SessionInitializer {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 streamOpened.accept(stream);
+                stream.pipeline().addLast("h2-stall", new StalledStreamGuard(limits.stalledStreamTimeout(),
+                        events::streamStalled));
                 stream.pipeline().addLast("h2-stream", new H2StreamCodec(events::malformedRequest));
                 // The stream codec already speaks HTTP/1.1 messages: they cross the plugin
                 // connection as objects, with no encoding on this side nor decoding on the core's.
