@@ -146,6 +146,26 @@ class TlsAbuseTest {
         try (H2Gateway gw = H2Gateway.start(dir, TlsAbuseTest::shortHandshake);
              Bystander good = Bystander.start(gw.port())) {
             double before = failures(gw, "not_tls");
+            // Netty logs through java.util.logging here: a stack trace would be a WARNING record.
+            java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+            List<java.util.logging.LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.logging.Handler watch = new java.util.logging.Handler() {
+                @Override
+                public void publish(java.util.logging.LogRecord r) {
+                    if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                        warnings.add(r);
+                    }
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            root.addHandler(watch);
             String[] garbage = {"GET / HTTP/1.1\r\nHost: a\r\n\r\n", "\u0000\u0001\u0002\u0003garbage", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"};
             for (String g : garbage) {
                 try (Socket s = new Socket("127.0.0.1", gw.port())) {
@@ -155,9 +175,15 @@ class TlsAbuseTest {
                     assertTrue(seconds < HANDSHAKE_TIMEOUT.toSeconds() * 10);
                 }
             }
-            H2Gateway.awaitTrue("not_tls counted", Duration.ofSeconds(30),
-                    () -> failures(gw, "not_tls") >= before + garbage.length);
-            System.out.printf("garbage instead of a ClientHello: %d kinds, each closed at once and counted not_tls%n",
+            try {
+                H2Gateway.awaitTrue("not_tls counted", Duration.ofSeconds(30),
+                        () -> failures(gw, "not_tls") >= before + garbage.length);
+            } finally {
+                root.removeHandler(watch);
+            }
+            assertTrue(warnings.isEmpty(), "garbage was logged as a warning: " + warnings.stream()
+                    .map(r -> r.getMessage() + " " + r.getThrown()).toList());
+            System.out.printf("garbage instead of a ClientHello: %d kinds, each closed at once, counted not_tls, nothing logged%n",
                     garbage.length);
             good.assertServedThroughout();
         }

@@ -134,16 +134,18 @@ class ProxyLimitsTest {
 
     @Test
     void bodyAtAGoodRateIsNotCutByTheMinimumRate() throws Exception {
-        // 20 pieces of 100 bytes, 50 ms apart: about 2,000 B/s, well over the 256 B/s minimum, and a
-        // second in all, far past the 300 ms body time-out that the rate extends.
+        // 9 pieces of 100 bytes, 50 ms apart: about 2,000 B/s, well over the 256 B/s minimum, and
+        // longer in all than the 300 ms body time-out that the rate extends (and under the 1,000-byte
+        // body limit).
         try (RawClient c = new RawClient(core.listenAddress())) {
-            c.send("POST /sink HTTP/1.1\r\nHost: a\r\nContent-Length: 2000\r\n\r\n");
-            for (int i = 0; i < 20; i++) {
+            c.send("POST /sink HTTP/1.1\r\nHost: a\r\nContent-Length: 900\r\n\r\n");
+            for (int i = 0; i < 9; i++) {
                 c.send("y".repeat(100));
                 Thread.sleep(50);
             }
             RawClient.Response r = c.read();
             assertEquals(200, r.status, r.toString());
+            assertEquals("got 900", r.body());
         }
     }
 
