@@ -1,7 +1,6 @@
 package dev.muxgate.gateway.admin;
 
 import dev.muxgate.gateway.frontdoor.ConnectionCaps;
-
 import dev.muxgate.httpcore.proxy.CoreStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -140,6 +140,47 @@ class H2StreamAbuseTest {
         }
     }
 
+    /**
+     * Stream ids only grow (RFC 9113 5.1.1): a client that jumps to the last id has used up its
+     * session. Every request it sends after that, on a lower id, is refused without reaching the
+     * core (Netty answers each with a stream reset rather than the connection error the RFC asks
+     * for), and those resets count against the sent-reset limit, so the session ends.
+     */
+    @Test
+    void afterTheLastStreamIdNoRequestIsServedAndTheSessionEnds() throws Exception {
+        try (Bystander good = Bystander.start(gw.port()); RawH2 attacker = RawH2.connect(gw.port(), true)) {
+            attacker.preface();
+            int last = Integer.MAX_VALUE;
+            attacker.request(last, "GET", "/bytes/5", true);
+            attacker.flush();
+            assertNotNull(attacker.await(f -> f.stream() == last && (f.flags() & RawH2.END_STREAM) != 0, 30),
+                    "the stream with the last id is served");
+            int sent = 0;
+            try {
+                for (int stream = 1; sent < 10_000 && attacker.goAway() == null && !attacker.ended(); stream += 2) {
+                    attacker.request(stream, "GET", "/status/299", true);
+                    attacker.flush();
+                    sent++;
+                    final int s = stream;
+                    attacker.await(f -> f.stream() == s || f.type() == RawH2.GOAWAY, 10);
+                }
+            } catch (IOException cut) {
+                // Closed under the writes.
+            }
+            assertTrue(attacker.awaitEnd(60), "a session past its last stream id was never closed");
+            assertNotNull(attacker.goAway());
+            Long first = attacker.resetOf(1);
+            System.out.printf("stream-id exhaustion: stream 2147483647 served; then %d requests on lower ids, "
+                    + "the first answered %s, until GOAWAY %s%n", sent,
+                    first == null ? "with nothing" : "RST_STREAM " + Http2Error.valueOf(first),
+                    Http2Error.valueOf(attacker.goAway().errorCodeOfGoAway()));
+            assertTrue(sent < 10_000);
+            good.assertServedThroughout();
+        }
+        assertEquals(0, gw.lines().stream().filter(f -> f[H2Gateway.URL].contains("/status/299")).count(),
+                "a request on a lower stream id reached the core");
+    }
+
     @Test
     void invalidPrefaceEndsTheSessionWithAProtocolError() throws Exception {
         double before = Scrape.protocolErrors(gw.gateway, "goaway");
