@@ -81,6 +81,48 @@ class H2StreamAbuseTest {
         assertEquals(before + 1, Scrape.protocolErrors(gw.gateway, "rst_flood"));
     }
 
+    /**
+     * The same on streams whose response is already complete while the client still has its
+     * request body open: closing such a stream channel would reset it with CANCEL, which Netty's
+     * sent-reset limit does not count.
+     */
+    @Test
+    void madeYouResetOnAnsweredStreamsIsCutToo() throws Exception {
+        double before = Scrape.protocolErrors(gw.gateway, "rst_flood");
+        int streams = 0;
+        try (Bystander good = Bystander.start(gw.port()); RawH2 attacker = RawH2.connect(gw.port(), true)) {
+            attacker.preface();
+            try {
+                for (int stream = 1; streams < 2_000 && attacker.goAway() == null && !attacker.ended(); stream += 2) {
+                    attacker.request(stream, "POST", "/status/204", false);
+                    attacker.flush();
+                    final int s = stream;
+                    // The answer is complete (204 ends the stream on our side) before the request body.
+                    RawH2.Frame answered = attacker.await(f -> f.stream() == s && (f.flags() & RawH2.END_STREAM) != 0
+                            || f.type() == RawH2.GOAWAY, 30);
+                    if (answered == null || answered.type() == RawH2.GOAWAY) {
+                        break;
+                    }
+                    attacker.frame(RawH2.WINDOW_UPDATE, 0, stream, RawH2.u32(0));
+                    attacker.flush();
+                    streams++;
+                    attacker.await(f -> f.type() == RawH2.RST_STREAM && f.stream() == s || f.type() == RawH2.GOAWAY, 30);
+                }
+            } catch (IOException cut) {
+                // Closed under the writes.
+            }
+            assertTrue(attacker.awaitEnd(60), "a MadeYouReset session on answered streams was never closed after "
+                    + streams + " streams");
+            assertNotNull(attacker.goAway(), "GOAWAY before the close");
+            assertEquals(Http2Error.ENHANCE_YOUR_CALM.code(), attacker.goAway().errorCodeOfGoAway());
+            System.out.printf("MadeYouReset on answered streams: GOAWAY ENHANCE_YOUR_CALM after %d streams; "
+                    + "the first reset was %s%n", streams, attacker.resetOf(1) == null ? "none"
+                    : Http2Error.valueOf(attacker.resetOf(1)));
+            good.assertServedThroughout();
+        }
+        assertEquals(before + 1, Scrape.protocolErrors(gw.gateway, "rst_flood"));
+    }
+
     @Test
     void priorityFloodIsCutEvenWhenTheClientReads() throws Exception {
         double before = Scrape.protocolErrors(gw.gateway, "frame_flood");
