@@ -54,6 +54,13 @@ public record H2Limits(
         }
     }
 
+    /** A copy with another idle time-out; for tests. */
+    public H2Limits withIdleTimeout(java.time.Duration timeout) {
+        return new H2Limits(maxConcurrentStreams, maxHeaderListBytes, initialWindowBytes, maxResetsPerWindow,
+                resetWindowSeconds, maxQueuedControlFrames, maxEmptyDataFrames, maxSmallContinuations, timeout,
+                maxControlFramesPerRequest, stalledStreamTimeout);
+    }
+
     /** A copy with another stalled-stream time-out; for tests. */
     public H2Limits withStalledStreamTimeout(java.time.Duration timeout) {
         return new H2Limits(maxConcurrentStreams, maxHeaderListBytes, initialWindowBytes, maxResetsPerWindow,
