@@ -1,5 +1,6 @@
 package dev.muxgate.gateway;
 
+import dev.muxgate.gateway.frontdoor.ConnectionCaps;
 import dev.muxgate.gateway.frontdoor.FrontDoorInitializer;
 import dev.muxgate.gateway.admin.AdminServer;
 import dev.muxgate.gateway.admin.GatewayMetrics;
@@ -80,7 +81,8 @@ public final class Gateway implements AutoCloseable {
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new FrontDoorInitializer(numbers, startedTls, h2, spdy, startedCore.connector(),
-                                startedCore.listenAddress(), startedAccounting, liveSessions))
+                                startedCore.listenAddress(), startedAccounting, liveSessions,
+                                new ConnectionCaps(config.connections())))
                         .bind(config.tls().host(), config.tls().port())
                         .sync()
                         .channel();

@@ -3,6 +3,7 @@ package dev.muxgate.gateway;
 import dev.muxgate.gateway.admin.AdminConfig;
 import dev.muxgate.gateway.warmup.WarmUpConfig;
 import dev.muxgate.gateway.admin.AdminConfigReader;
+import dev.muxgate.gateway.frontdoor.ConnectionCapsConfig;
 import dev.muxgate.gateway.session.SessionLogConfig;
 import dev.muxgate.gateway.session.SessionLogConfigReader;
 import dev.muxgate.gateway.session.SessionNumbers;
@@ -26,7 +27,7 @@ import java.util.Set;
  */
 public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limits h2, int nodeId,
                             Duration shutdownGrace, SessionLogConfig sessionLog, AdminConfig admin,
-                            SpdyLimits spdy, WarmUpConfig warmUp) {
+                            SpdyLimits spdy, WarmUpConfig warmUp, ConnectionCapsConfig connections) {
 
     static final String H2_SECTION = "h2";
     static final String SPDY_SECTION = "spdy";
@@ -45,6 +46,7 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         keys.add(SHUTDOWN_GRACE);
         keys.add(AdminConfigReader.SECTION);
         keys.add(WARM_UP_SECTION);
+        keys.add(ConnectionCapsConfig.SECTION);
         TOP_LEVEL_KEYS = Set.copyOf(keys);
     }
 
@@ -56,6 +58,7 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         java.util.Objects.requireNonNull(admin, "admin");
         java.util.Objects.requireNonNull(warmUp, "warmUp");
         java.util.Objects.requireNonNull(spdy, "spdy");
+        java.util.Objects.requireNonNull(connections, "connections");
         if (shutdownGrace == null || shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdown-grace must not be negative");
         }
@@ -64,35 +67,44 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
     /** Everything at its default, as an empty file gives. */
     public static GatewayConfig defaults(Path source) {
         return new GatewayConfig(source, CoreConfig.defaults(), TlsConfig.defaults(), H2Limits.defaults(), 0, DEFAULT_SHUTDOWN_GRACE,
-                SessionLogConfig.defaults(), AdminConfig.defaults(), SpdyLimits.defaults(), WarmUpConfig.defaults());
+                SessionLogConfig.defaults(), AdminConfig.defaults(), SpdyLimits.defaults(), WarmUpConfig.defaults(),
+                ConnectionCapsConfig.defaults());
     }
 
     public GatewayConfig withCore(CoreConfig newCore) {
-        return new GatewayConfig(source, newCore, tls, h2, nodeId, shutdownGrace, sessionLog, admin, spdy, warmUp);
+        return new GatewayConfig(source, newCore, tls, h2, nodeId, shutdownGrace, sessionLog, admin, spdy, warmUp, connections);
     }
 
     public GatewayConfig withShutdownGrace(Duration grace) {
-        return new GatewayConfig(source, core, tls, h2, nodeId, grace, sessionLog, admin, spdy, warmUp);
+        return new GatewayConfig(source, core, tls, h2, nodeId, grace, sessionLog, admin, spdy, warmUp, connections);
     }
 
     public GatewayConfig withSessionLog(SessionLogConfig newSessionLog) {
-        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, newSessionLog, admin, spdy, warmUp);
+        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, newSessionLog, admin, spdy, warmUp, connections);
     }
 
     public GatewayConfig withAdmin(AdminConfig newAdmin) {
-        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, newAdmin, spdy, warmUp);
-    }
-
-    public GatewayConfig withSpdy(SpdyLimits newSpdy) {
-        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, admin, newSpdy, warmUp);
+        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, newAdmin, spdy, warmUp, connections);
     }
 
     public GatewayConfig withTls(TlsConfig newTls) {
-        return new GatewayConfig(source, core, newTls, h2, nodeId, shutdownGrace, sessionLog, admin, spdy, warmUp);
+        return new GatewayConfig(source, core, newTls, h2, nodeId, shutdownGrace, sessionLog, admin, spdy, warmUp, connections);
     }
 
     public GatewayConfig withWarmUp(WarmUpConfig newWarmUp) {
-        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, admin, spdy, newWarmUp);
+        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, admin, spdy, newWarmUp, connections);
+    }
+
+    public GatewayConfig withSpdy(SpdyLimits newSpdy) {
+        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, admin, newSpdy, warmUp, connections);
+    }
+
+    public GatewayConfig withH2(H2Limits newH2) {
+        return new GatewayConfig(source, core, tls, newH2, nodeId, shutdownGrace, sessionLog, admin, spdy, warmUp, connections);
+    }
+
+    public GatewayConfig withConnections(ConnectionCapsConfig newConnections) {
+        return new GatewayConfig(source, core, tls, h2, nodeId, shutdownGrace, sessionLog, admin, spdy, warmUp, newConnections);
     }
 
     /** Loads {@code file}; a missing default file means the built-in defaults. */
@@ -112,7 +124,19 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
         AdminConfig admin = AdminConfigReader.read(root.optionalSection(AdminConfigReader.SECTION));
         SpdyLimits spdy = readSpdy(root.optionalSection(SPDY_SECTION));
         WarmUpConfig warmUp = readWarmUp(root.optionalSection(WARM_UP_SECTION));
-        return new GatewayConfig(file, core, tls, h2, nodeId, grace, sessionLog, admin, spdy, warmUp);
+        ConnectionCapsConfig connections = readConnections(root.optionalSection(ConnectionCapsConfig.SECTION));
+        return new GatewayConfig(file, core, tls, h2, nodeId, grace, sessionLog, admin, spdy, warmUp, connections);
+    }
+
+    private static ConnectionCapsConfig readConnections(ConfigSection s) {
+        s.rejectUnknownKeys(Set.of("max", "max-per-client"));
+        ConnectionCapsConfig d = ConnectionCapsConfig.defaults();
+        try {
+            return new ConnectionCapsConfig(s.integer("max", d.max(), 1, 10_000_000),
+                    s.integer("max-per-client", d.maxPerClient(), 1, 10_000_000));
+        } catch (IllegalArgumentException e) {
+            throw s.error(e.getMessage());
+        }
     }
 
     private static WarmUpConfig readWarmUp(ConfigSection s) {
@@ -129,7 +153,8 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
     private static H2Limits readH2(ConfigSection s) {
         s.rejectUnknownKeys(Set.of("max-concurrent-streams", "max-header-list-bytes", "initial-window-bytes",
                 "max-resets-per-window", "reset-window", "max-queued-control-frames", "max-empty-data-frames",
-                "max-small-continuations", "idle-timeout"));
+                "max-small-continuations", "idle-timeout", "max-control-frames-per-request",
+                "stalled-stream-timeout"));
         H2Limits d = H2Limits.defaults();
         try {
             return new H2Limits(
@@ -141,7 +166,9 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
                     s.integer("max-queued-control-frames", d.maxQueuedControlFrames(), 1, 1_000_000),
                     s.integer("max-empty-data-frames", d.maxEmptyDataFrames(), 1, 1000),
                     s.integer("max-small-continuations", d.maxSmallContinuations(), 1, 1000),
-                    s.duration("idle-timeout", d.idleTimeout()));
+                    s.duration("idle-timeout", d.idleTimeout()),
+                    s.integer("max-control-frames-per-request", d.maxControlFramesPerRequest(), 1, 1_000_000),
+                    s.duration("stalled-stream-timeout", d.stalledStreamTimeout()));
         } catch (IllegalArgumentException e) {
             throw s.error(e.getMessage());
         }

@@ -4,6 +4,7 @@ import dev.muxgate.gateway.admin.GatewayMetrics;
 import dev.muxgate.gateway.admin.LiveSession;
 import dev.muxgate.gateway.admin.LiveSessions;
 import dev.muxgate.gateway.admin.ProtocolError;
+import dev.muxgate.gateway.frontdoor.ConnectionCaps;
 import dev.muxgate.gateway.frontdoor.SessionContext;
 import dev.muxgate.gateway.frontdoor.SessionObserver;
 import dev.muxgate.gateway.session.SessionLog;
@@ -53,13 +54,28 @@ final class SessionAccounting implements SessionObserver {
 
     @Override
     public void connectionError(SessionContext session, Throwable cause) {
-        ProtocolError kind = ProtocolError.ofHttp2(cause);
-        if (kind == null) {
-            kind = ProtocolError.ofSpdy(cause);
-        }
+        ProtocolError kind = ProtocolError.ofSpdy(cause);
         if (kind != null) {
             metrics.protocolError(kind);
         }
+    }
+
+    @Override
+    public void goAwaySent(SessionContext session, long errorCode, String reason) {
+        ProtocolError kind = ProtocolError.ofGoAway(errorCode, reason);
+        if (kind != null) {
+            metrics.protocolError(kind);
+        }
+    }
+
+    @Override
+    public void streamStalled(SessionContext session) {
+        metrics.protocolError(ProtocolError.STALLED_STREAM);
+    }
+
+    @Override
+    public void connectionRefused(ConnectionCaps.Refusal reason) {
+        metrics.connectionRefused(reason);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.muxgate.gateway.admin;
 
+import dev.muxgate.gateway.frontdoor.ConnectionCaps;
 import dev.muxgate.httpcore.proxy.CoreStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -45,6 +46,7 @@ public final class GatewayMetrics {
     private final Counter[] protocolErrors = new Counter[ProtocolError.values().length];
     private final Counter fullHandshakes;
     private final Counter resumedHandshakes;
+    private final Counter[] connectionsRefused = new Counter[ConnectionCaps.Refusal.values().length];
     private final ConcurrentMap<String, Timer> originByOutcome = new ConcurrentHashMap<>();
     private boolean coreBound;
 
@@ -64,6 +66,12 @@ public final class GatewayMetrics {
                 .tag("resumed", "false").register(registry);
         resumedHandshakes = Counter.builder("muxgate.tls.handshakes").description("Completed TLS handshakes, full or resumed")
                 .tag("resumed", "true").register(registry);
+        for (ConnectionCaps.Refusal reason : ConnectionCaps.Refusal.values()) {
+            connectionsRefused[reason.ordinal()] = Counter.builder("muxgate.connections.refused")
+                    .description("TLS connections closed as they were accepted, past a connection cap")
+                    .tag("reason", reason.tag())
+                    .register(registry);
+        }
         for (ProtocolError kind : ProtocolError.values()) {
             protocolErrors[kind.ordinal()] = Counter.builder("muxgate.protocol.errors")
                     .description("Client protocol errors, by kind")
@@ -156,6 +164,11 @@ public final class GatewayMetrics {
     /** A TLS handshake failed with {@code cause} (null: the connection closed first); see {@link HandshakeFailure#of}. */
     public void handshakeFailed(Throwable cause) {
         handshakeFailed(HandshakeFailure.of(cause));
+    }
+
+    /** A connection was refused at accept for {@code reason}. */
+    public void connectionRefused(ConnectionCaps.Refusal reason) {
+        connectionsRefused[reason.ordinal()].increment();
     }
 
     /** A client protocol error of {@code kind}. */

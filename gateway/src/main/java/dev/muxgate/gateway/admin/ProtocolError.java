@@ -2,7 +2,6 @@ package dev.muxgate.gateway.admin;
 
 import dev.muxgate.spdy.spdy.SpdySessionException;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2Exception;
 
 /**
  * A kind of client protocol error, as a small fixed set: the {@code kind} tag of
@@ -16,6 +15,8 @@ public enum ProtocolError {
     RST_FLOOD("rst_flood"),
     /** Other frame floods Netty's guards stopped: control frames, empty DATA, small CONTINUATIONs. */
     FRAME_FLOOD("frame_flood"),
+    /** A stream reset because the client kept its window shut, or did not read, too long. */
+    STALLED_STREAM("stalled_stream"),
     /** A connection error answered with GOAWAY (HTTP/2) or a SPDY session error. */
     GOAWAY("goaway"),
     /** A negotiated protocol this build does not serve, or anything not listed above. */
@@ -45,26 +46,18 @@ public enum ProtocolError {
     }
 
     /**
-     * The kind of an HTTP/2 connection error as Netty's {@code Http2FrameCodec} fires it down the
-     * connection's pipeline (inbound errors only; it then sends GOAWAY and closes), or null when
-     * {@code cause} is not one (an I/O error, a stream error, anything else). Netty's abuse guards
-     * fail with {@code ENHANCE_YOUR_CALM}; the RST limits name "RST frames" in their message.
+     * The kind of a GOAWAY the gateway sent, from its error code and debug data (Netty writes the
+     * error's sentence there), or null for NO_ERROR: a graceful end (idle session, shutdown) is no
+     * protocol error. Netty's abuse guards send {@code ENHANCE_YOUR_CALM}; the reset limits name
+     * "RST frames" in their sentence.
      */
-    public static ProtocolError ofHttp2(Throwable cause) {
-        Throwable t = cause;
-        for (int depth = 0; t != null && depth < 8; depth++) {
-            if (t instanceof Http2Exception.StreamException) {
-                return null;
-            }
-            if (t instanceof Http2Exception h2) {
-                if (h2.error() != Http2Error.ENHANCE_YOUR_CALM) {
-                    return GOAWAY;
-                }
-                String message = h2.getMessage();
-                return message != null && message.contains("RST frames") ? RST_FLOOD : FRAME_FLOOD;
-            }
-            t = t.getCause() == t ? null : t.getCause();
+    public static ProtocolError ofGoAway(long errorCode, String reason) {
+        if (errorCode == Http2Error.NO_ERROR.code()) {
+            return null;
         }
-        return null;
+        if (errorCode != Http2Error.ENHANCE_YOUR_CALM.code()) {
+            return GOAWAY;
+        }
+        return reason != null && reason.contains("RST frames") ? RST_FLOOD : FRAME_FLOOD;
     }
 }

@@ -2,11 +2,16 @@ package dev.muxgate.gateway.frontdoor;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2Exception;
 
 /**
- * Last handler of an HTTP/2 or SPDY session: hears the connection errors the session passes on
- * (it has already answered them with GOAWAY), tells the observer, and closes, so no error ends its
- * way at the pipeline's tail as an unhandled warning.
+ * Last handler of an HTTP/2 or SPDY session: takes the errors that reach the end of the pipeline,
+ * so none ends as an unhandled warning at its tail. An HTTP/2 error is the frame codec's to answer:
+ * it has fired it here first and sends GOAWAY with the real code next, then closes; closing here
+ * would get in first with a graceful GOAWAY(NO_ERROR) and hide the code from the client (the
+ * GOAWAY itself is counted where it is sent). A SPDY session error has been answered with GOAWAY
+ * already and is counted here. Anything else (an I/O error, a bug in a handler) closes the
+ * connection.
  */
 final class ConnectionErrorWatcher extends ChannelInboundHandlerAdapter {
 
@@ -21,6 +26,9 @@ final class ConnectionErrorWatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         session.closeReason("connection error");
+        if (cause instanceof Http2Exception) {
+            return;
+        }
         observer.connectionError(session, cause);
         ctx.close();
     }

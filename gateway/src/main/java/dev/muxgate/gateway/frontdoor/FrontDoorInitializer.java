@@ -13,6 +13,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SniCompletionEvent;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
@@ -30,10 +32,12 @@ public final class FrontDoorInitializer extends ChannelInitializer<Channel> {
     private final SocketAddress coreAddress;
     private final SessionObserver observer;
     private final ChannelGroup liveSessions;
+    private final ConnectionCaps caps;
 
     public FrontDoorInitializer(SessionNumbers numbers, TlsFrontEnd tls, H2SessionInitializer h2,
                                 SpdySessionInitializer spdy, HttpConnector connector, SocketAddress coreAddress,
-                                SessionObserver observer, ChannelGroup liveSessions) {
+                                SessionObserver observer, ChannelGroup liveSessions, ConnectionCaps caps) {
+        this.caps = caps;
         this.liveSessions = liveSessions;
         this.observer = observer;
         this.numbers = numbers;
@@ -46,6 +50,17 @@ public final class FrontDoorInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        if (ch.remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null) {
+            InetAddress client = remote.getAddress();
+            ConnectionCaps.Refusal refusal = caps.admit(client);
+            if (refusal != null) {
+                // Before any TLS work: a refused connection costs an accept and a close.
+                observer.connectionRefused(refusal);
+                ch.close();
+                return;
+            }
+            ch.closeFuture().addListener(f -> caps.release(client));
+        }
         SessionContext session = new SessionContext(numbers.next());
         ch.attr(SessionContext.ATTRIBUTE).set(session);
         liveSessions.add(ch);

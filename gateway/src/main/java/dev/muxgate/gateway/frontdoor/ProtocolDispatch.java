@@ -4,6 +4,7 @@ import dev.muxgate.gateway.tls.TlsResumption;
 import dev.muxgate.httpcore.connect.HttpConnector;
 import dev.muxgate.spdy.bridge.SessionIdentity;
 import dev.muxgate.spdy.bridge.StreamBridge;
+import dev.muxgate.spdy.h2.H2SessionEvents;
 import dev.muxgate.spdy.h2.H2SessionInitializer;
 import dev.muxgate.spdy.spdy.SpdySessionInitializer;
 import io.netty.channel.Channel;
@@ -57,7 +58,22 @@ final class ProtocolDispatch extends ApplicationProtocolNegotiationHandler {
         switch (protocol) {
             case ApplicationProtocolNames.HTTP_2 -> {
                 observer.sessionOpened(session);
-                h2.configure(ctx.pipeline(), identity, this::streamOpened, reason -> observer.malformedRequest(session, reason));
+                h2.configure(ctx.pipeline(), identity, this::streamOpened, new H2SessionEvents() {
+                    @Override
+                    public void malformedRequest(String reason) {
+                        observer.malformedRequest(session, reason);
+                    }
+
+                    @Override
+                    public void goAwaySent(long errorCode, String reason) {
+                        observer.goAwaySent(session, errorCode, reason);
+                    }
+
+                    @Override
+                    public void streamStalled() {
+                        observer.streamStalled(session);
+                    }
+                });
                 ctx.pipeline().addLast("h2-errors", new ConnectionErrorWatcher(session, observer));
             }
             case SpdySessionInitializer.SPDY_3_1, SpdySessionInitializer.SPDY_3 -> {

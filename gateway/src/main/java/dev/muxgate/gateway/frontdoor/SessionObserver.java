@@ -18,10 +18,20 @@ public interface SessionObserver {
     void malformedRequest(SessionContext session, String reason);
 
     /**
-     * The session's connection failed: an HTTP/2 connection error (after which Netty's codec has
-     * sent GOAWAY), a flood cut off by the abuse guards, or an I/O error.
+     * The session sent GOAWAY with {@code errorCode}: a connection error, a flood cut off by the
+     * abuse guards (inbound or outbound), or a graceful end (NO_ERROR); {@code reason} is its
+     * debug data.
      */
+    void goAwaySent(SessionContext session, long errorCode, String reason);
+
+    /** An HTTP/2 stream was reset because its response could not be sent for the stalled-stream time-out. */
+    void streamStalled(SessionContext session);
+
+    /** A SPDY session error (already answered with GOAWAY), or another error that ends a session. */
     void connectionError(SessionContext session, Throwable cause);
+
+    /** A connection was closed as it was accepted, past a connection cap; it never became a session. */
+    void connectionRefused(ConnectionCaps.Refusal reason);
 
     /** The connection closed; {@code session.protocol()} is null if no session was ever opened. */
     void sessionEnded(SessionContext session);

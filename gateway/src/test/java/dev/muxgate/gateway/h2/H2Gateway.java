@@ -44,6 +44,11 @@ final class H2Gateway implements AutoCloseable {
     }
 
     static H2Gateway start(Path dir) throws InterruptedException {
+        return start(dir, config -> config);
+    }
+
+    /** The same gateway with {@code tweak} applied to its configuration last. */
+    static H2Gateway start(Path dir, java.util.function.UnaryOperator<GatewayConfig> tweak) throws InterruptedException {
         Path accessLog = dir.resolve("access.log");
         AccessLogConfig log = AccessLogConfig.defaults();
         LimitsConfig d = LimitsConfig.defaults();
@@ -55,10 +60,10 @@ final class H2Gateway implements AutoCloseable {
                 .withLimits(patient)
                 .withAccessLog(new AccessLogConfig(true, accessLog, FORMAT, log.rotateBytes(),
                         log.rotateInterval(), log.keepFiles(), log.queueLines()));
-        Gateway gateway = Gateway.start(GatewayConfig.defaults(dir.resolve("gateway.yaml")).withCore(core)
+        Gateway gateway = Gateway.start(tweak.apply(GatewayConfig.defaults(dir.resolve("gateway.yaml")).withCore(core)
                 .withAdmin(new dev.muxgate.gateway.admin.AdminConfig(true, "127.0.0.1", 0))
                 .withSessionLog(new dev.muxgate.gateway.session.SessionLogConfig(true, dir.resolve("session.log"), 0, java.time.Duration.ZERO, 0, 65536))
-                .withTls(TlsConfig.defaults().withListener("127.0.0.1", 0).withStateDir(dir.resolve("state"))));
+                .withTls(TlsConfig.defaults().withListener("127.0.0.1", 0).withStateDir(dir.resolve("state")))));
         return new H2Gateway(gateway, accessLog);
     }
 

@@ -30,7 +30,7 @@ public final class CoreConfigReader {
     static final Set<String> HTTP_LISTENER_KEYS = Set.of("enabled", "host", "port");
     static final Set<String> LIMITS_KEYS = Set.of(
             "request-line-bytes", "header-bytes", "header-count", "request-body-bytes",
-            "header-timeout", "body-timeout", "idle-timeout", "pipelined-requests");
+            "header-timeout", "body-timeout", "idle-timeout", "pipelined-requests", "body-min-rate");
     static final Set<String> ORIGINS_KEYS = Set.of(
             "connect-timeout", "response-timeout", "max-connections-per-origin", "idle-timeout", "max-waiters");
     static final Set<String> REMAP_RULE_KEYS = Set.of("host", "path", "to");
@@ -75,9 +75,10 @@ public final class CoreConfigReader {
         Duration bodyTimeout = limits.duration("body-timeout", d.bodyTimeout());
         Duration idleTimeout = limits.duration("idle-timeout", d.idleTimeout());
         int pipelinedRequests = limits.integer("pipelined-requests", d.pipelinedRequests());
+        long bodyMinRate = limits.size("body-min-rate", d.bodyMinRate());
         return construct(limits, LIMITS_KEYS, () -> new LimitsConfig(
                 requestLineBytes, headerBytes, headerCount, requestBodyBytes,
-                headerTimeout, bodyTimeout, idleTimeout, pipelinedRequests));
+                headerTimeout, bodyTimeout, idleTimeout, pipelinedRequests, bodyMinRate));
     }
 
     private static OriginPoolConfig origins(ConfigSection origins) {

@@ -15,6 +15,9 @@ import java.time.Duration;
  * @param bodyTimeout        longest pause between two pieces of a request body (408 past it)
  * @param idleTimeout        longest quiet time of a kept-alive connection between requests
  * @param pipelinedRequests  most requests queued behind the one being answered
+ * @param bodyMinRate        bytes a second a request body must average once it has had
+ *                           {@code bodyTimeout} (408 past it), so a body trickled a byte at a
+ *                           time cannot hold a connection for ever; 0 turns it off
  */
 public record LimitsConfig(
         int requestLineBytes,
@@ -24,7 +27,18 @@ public record LimitsConfig(
         Duration headerTimeout,
         Duration bodyTimeout,
         Duration idleTimeout,
-        int pipelinedRequests) {
+        int pipelinedRequests,
+        long bodyMinRate) {
+
+    /** The default of {@code body-min-rate}, bytes a second. */
+    public static final long DEFAULT_BODY_MIN_RATE = 256;
+
+    /** All limits but the body rate, which takes its default. */
+    public LimitsConfig(int requestLineBytes, int headerBytes, int headerCount, long requestBodyBytes,
+                        Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, int pipelinedRequests) {
+        this(requestLineBytes, headerBytes, headerCount, requestBodyBytes, headerTimeout, bodyTimeout, idleTimeout,
+                pipelinedRequests, DEFAULT_BODY_MIN_RATE);
+    }
 
     public LimitsConfig {
         positive("request-line-bytes", requestLineBytes);
@@ -35,6 +49,9 @@ public record LimitsConfig(
         positive("body-timeout", bodyTimeout);
         positive("idle-timeout", idleTimeout);
         positive("pipelined-requests", pipelinedRequests);
+        if (bodyMinRate < 0) {
+            throw new IllegalArgumentException("body-min-rate must not be negative, got " + bodyMinRate);
+        }
     }
 
     public static LimitsConfig defaults() {
@@ -46,7 +63,14 @@ public record LimitsConfig(
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(60),
-                16);
+                16,
+                DEFAULT_BODY_MIN_RATE);
+    }
+
+    /** A copy with another body rate; for tests. */
+    public LimitsConfig withBodyMinRate(long bytesPerSecond) {
+        return new LimitsConfig(requestLineBytes, headerBytes, headerCount, requestBodyBytes, headerTimeout,
+                bodyTimeout, idleTimeout, pipelinedRequests, bytesPerSecond);
     }
 
     private static void positive(String key, long value) {

@@ -56,6 +56,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private long partialSinceNanos;
     private boolean partialRequest;
     private long lastInboundNanos;
+    private long bodySinceNanos;
+    private long bodyBytes;
     private ScheduledFuture<?> timer;
     private long timerDeadline;
 
@@ -144,6 +146,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             startTransaction(request);
         } else if (msg instanceof HttpContent content) {
             if (current != null) {
+                bodyBytes += content.content().readableBytes();
                 current.onRequestContent(content);
             } else {
                 content.release();
@@ -161,6 +164,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
                 .protocolVersion(request.protocolVersion().text());
         ProxyTransaction tx = new ProxyTransaction(this, ctx, core, request, record);
         current = tx;
+        bodySinceNanos = ctx.executor().ticker().nanoTime();
+        bodyBytes = 0;
         core.stats.transactions.increment();
         core.stats.activeTransactions.increment();
         tx.start();
@@ -230,6 +235,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             applyAutoRead();
             if (pauses == 0) {
                 lastInboundNanos = ctx.executor().ticker().nanoTime();
+                // The client could not send while we held it back: its rate is measured afresh.
+                bodySinceNanos = lastInboundNanos;
+                bodyBytes = 0;
                 armTimer();
             }
         }
@@ -315,9 +323,24 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             return idleSinceNanos + wait;
         }
         if (!current.requestComplete() && pauses == 0) {
-            return lastInboundNanos + limits.bodyTimeout().toNanos();
+            return Math.min(lastInboundNanos + limits.bodyTimeout().toNanos(), bodyRateDeadline());
         }
         return Long.MAX_VALUE;
+    }
+
+    /**
+     * When the body, at the bytes it has sent so far, falls under the minimum rate: after the body
+     * time-out as a grace, each byte buys 1/rate of a second more. A client trickling a byte at a
+     * time never pauses long enough for the body time-out, but falls behind this.
+     */
+    private long bodyRateDeadline() {
+        long rate = limits.bodyMinRate();
+        if (rate == 0) {
+            return Long.MAX_VALUE;
+        }
+        long earned = bodyBytes >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE / 4
+                : bodyBytes * 1_000_000_000L / rate;
+        return bodySinceNanos + limits.bodyTimeout().toNanos() + earned;
     }
 
     private void armTimer() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.muxgate.httpcore.config.LimitsConfig;
 import dev.muxgate.httpcore.log.TransactionRecord;
 import dev.muxgate.httpcore.log.TransactionRecord.Result;
+import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,6 +95,58 @@ class ProxyLimitsTest {
         assertEquals(Result.ERR_INVALID_REQ, rec.result());
         assertTrue(origin.seen.isEmpty(), "the origin never got a complete body");
         Await.equal("origin connections open", 0, () -> origin.openConnections());
+    }
+
+    /**
+     * A body trickled a byte every 100 ms never pauses as long as the body time-out (300 ms here),
+     * but falls under the minimum body rate: 408 and the close, long before the body is complete.
+     */
+    @Test
+    void bodyTrickledUnderTheMinimumRateGets408() throws Exception {
+        int declared = 1000;
+        java.util.concurrent.atomic.AtomicInteger trickled = new java.util.concurrent.atomic.AtomicInteger();
+        try (RawClient c = new RawClient(core.listenAddress())) {
+            c.send("POST /sink HTTP/1.1\r\nHost: a\r\nContent-Length: " + declared + "\r\n\r\n");
+            Thread trickle = new Thread(() -> {
+                try {
+                    while (trickled.get() < declared) {
+                        c.send("x");
+                        trickled.incrementAndGet();
+                        Thread.sleep(100);
+                    }
+                } catch (IOException | InterruptedException cut) {
+                    // The proxy closed the connection, or the test is over.
+                }
+            });
+            trickle.setDaemon(true);
+            trickle.start();
+            RawClient.Response r = c.read();
+            trickle.interrupt();
+            assertEquals(408, r.status, r.toString());
+            assertTrue(c.closedByPeer());
+            System.out.printf("body trickle (1 byte per 100 ms, body time-out 300 ms, minimum %d B/s): "
+                    + "408 after %d of %d bytes%n", TIGHT.bodyMinRate(), trickled.get(), declared);
+            assertTrue(trickled.get() < declared, "the whole trickled body was taken");
+        }
+        TransactionRecord rec = log.await(x -> x.proxyStatus() == 408);
+        assertEquals(Result.ERR_CLIENT_READ_ERROR, rec.result());
+    }
+
+    @Test
+    void bodyAtAGoodRateIsNotCutByTheMinimumRate() throws Exception {
+        // 9 pieces of 100 bytes, 50 ms apart: about 2,000 B/s, well over the 256 B/s minimum, and
+        // longer in all than the 300 ms body time-out that the rate extends (and under the 1,000-byte
+        // body limit).
+        try (RawClient c = new RawClient(core.listenAddress())) {
+            c.send("POST /sink HTTP/1.1\r\nHost: a\r\nContent-Length: 900\r\n\r\n");
+            for (int i = 0; i < 9; i++) {
+                c.send("y".repeat(100));
+                Thread.sleep(50);
+            }
+            RawClient.Response r = c.read();
+            assertEquals(200, r.status, r.toString());
+            assertEquals("got 900", r.body());
+        }
     }
 
     @Test

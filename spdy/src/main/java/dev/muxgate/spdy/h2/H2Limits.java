@@ -15,6 +15,10 @@ package dev.muxgate.spdy.h2;
  * @param maxSmallContinuations     small CONTINUATION frames in one header block
  * @param idleTimeout               a session with no open stream and no traffic this long gets
  *                                  GOAWAY and is closed
+ * @param maxControlFramesPerRequest PRIORITY, SETTINGS and PING frames a client may send between
+ *                                  two requests (a flood of frames that serve nobody)
+ * @param stalledStreamTimeout      a stream whose response cannot be sent this long (the client's
+ *                                  window stays shut, or it does not read) is reset
  */
 public record H2Limits(
         int maxConcurrentStreams,
@@ -25,7 +29,9 @@ public record H2Limits(
         int maxQueuedControlFrames,
         int maxEmptyDataFrames,
         int maxSmallContinuations,
-        java.time.Duration idleTimeout) {
+        java.time.Duration idleTimeout,
+        int maxControlFramesPerRequest,
+        java.time.Duration stalledStreamTimeout) {
 
     public H2Limits {
         positive("max-concurrent-streams", maxConcurrentStreams);
@@ -41,10 +47,30 @@ public record H2Limits(
         if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idle-timeout must be a positive duration, got " + idleTimeout);
         }
+        positive("max-control-frames-per-request", maxControlFramesPerRequest);
+        if (stalledStreamTimeout == null || stalledStreamTimeout.isNegative() || stalledStreamTimeout.isZero()) {
+            throw new IllegalArgumentException("stalled-stream-timeout must be a positive duration, got "
+                    + stalledStreamTimeout);
+        }
+    }
+
+    /** A copy with another idle time-out; for tests. */
+    public H2Limits withIdleTimeout(java.time.Duration timeout) {
+        return new H2Limits(maxConcurrentStreams, maxHeaderListBytes, initialWindowBytes, maxResetsPerWindow,
+                resetWindowSeconds, maxQueuedControlFrames, maxEmptyDataFrames, maxSmallContinuations, timeout,
+                maxControlFramesPerRequest, stalledStreamTimeout);
+    }
+
+    /** A copy with another stalled-stream time-out; for tests. */
+    public H2Limits withStalledStreamTimeout(java.time.Duration timeout) {
+        return new H2Limits(maxConcurrentStreams, maxHeaderListBytes, initialWindowBytes, maxResetsPerWindow,
+                resetWindowSeconds, maxQueuedControlFrames, maxEmptyDataFrames, maxSmallContinuations, idleTimeout,
+                maxControlFramesPerRequest, timeout);
     }
 
     public static H2Limits defaults() {
-        return new H2Limits(100, 16 * 1024, 1024 * 1024, 200, 30, 10_000, 2, 16, java.time.Duration.ofMinutes(2));
+        return new H2Limits(100, 16 * 1024, 1024 * 1024, 200, 30, 10_000, 2, 16, java.time.Duration.ofMinutes(2), 1000,
+                java.time.Duration.ofSeconds(60));
     }
 
     private static void positive(String key, int value) {

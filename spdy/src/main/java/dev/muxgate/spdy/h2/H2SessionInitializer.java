@@ -48,15 +48,17 @@ public final class H2SessionInitializer {
 
     /**
      * Installs the session on {@code pipeline}; {@code streamOpened} hears every new stream channel,
-     * {@code malformed} every request refused (its reason).
+     * {@code events} every request refused and every GOAWAY sent.
      */
     public void configure(ChannelPipeline pipeline, SessionIdentity session, Consumer<Channel> streamOpened,
-                          Consumer<String> malformed) {
+                          H2SessionEvents events) {
+        Http2Connection connection = uniformlyScheduledConnection();
+        connection.addListener(new GoAwayReporter(events));
         Http2Settings settings = Http2Settings.defaultSettings()
                 .maxConcurrentStreams(limits.maxConcurrentStreams())
                 .maxHeaderListSize(limits.maxHeaderListBytes())
                 .initialWindowSize(limits.initialWindowBytes());
-        Http2FrameCodec codec = new SessionCodecBuilder(uniformlyScheduledConnection())
+        Http2FrameCodec codec = new SessionCodecBuilder(connection)
                 .initialSettings(settings)
                 .validateHeaders(true)
                 .headerSensitivityDetector(NeverIndexedFields.INSTANCE)
@@ -68,6 +70,8 @@ public final class H2SessionInitializer {
                 // Closing the session is then graceful: GOAWAY, and the open streams may finish.
                 .gracefulShutdownTimeoutMillis(shutdownGrace.toMillis())
                 .build();
+        codec.decoder().frameListener(new ControlFrameBudget(codec.decoder().frameListener(),
+                limits.maxControlFramesPerRequest()));
         // Reader idleness only: an all-idle handler puts a listener on every write of the session,
         // and a session with no open stream has nothing to write anyway.
         pipeline.addLast("h2-idle", new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
@@ -77,7 +81,9 @@ public final class H2SessionInitializer {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 streamOpened.accept(stream);
-                stream.pipeline().addLast("h2-stream", new H2StreamCodec(malformed));
+                stream.pipeline().addLast("h2-stall", new StalledStreamGuard(limits.stalledStreamTimeout(),
+                        events::streamStalled));
+                stream.pipeline().addLast("h2-stream", new H2StreamCodec(events::malformedRequest));
                 // The stream codec already speaks HTTP/1.1 messages: they cross the plugin
                 // connection as objects, with no encoding on this side nor decoding on the core's.
                 stream.pipeline().addLast("bridge", new StreamBridge(connector,

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.HttpConversionUtil;
@@ -163,6 +164,36 @@ public final class H2StreamCodec extends ChannelDuplexHandler {
             return;
         }
         ctx.write(msg, promise);
+    }
+
+    /**
+     * A stream error Netty's codec found (WINDOW_UPDATE 0, DATA past the window, a frame the stream's
+     * state forbids) arrives here first. Answered with RST_STREAM carrying that real code: left to
+     * the handlers behind, the stream would close and Netty would reset it with CANCEL, which its
+     * sent-reset limit does not count, so a client provoking errors on purpose (MadeYouReset,
+     * CVE-2025-8671) would never be cut off.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Http2Exception.StreamException error = streamError(cause);
+        if (error == null) {
+            ctx.fireExceptionCaught(cause);
+            return;
+        }
+        if (!reset && ctx.channel().isActive()) {
+            reset = true;
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(error.error()));
+        }
+        ctx.close();
+    }
+
+    private static Http2Exception.StreamException streamError(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof Http2Exception.StreamException e) {
+                return e;
+            }
+        }
+        return null;
     }
 
     @Override

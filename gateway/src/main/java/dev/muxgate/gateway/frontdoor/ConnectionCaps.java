@@ -1,0 +1,79 @@
+package dev.muxgate.gateway.frontdoor;
+
+import java.net.InetAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Counts the TLS listener's open connections, in all and per client address, and admits a new one
+ * only under both caps. One per gateway, shared by its event loops (hence the concurrent map);
+ * an address's entry goes when its last connection does, so the map holds only live clients.
+ */
+public final class ConnectionCaps {
+
+    /** Why a connection was refused: the {@code reason} tag of the refusal counter. */
+    public enum Refusal {
+        MAX_CONNECTIONS("max_connections"),
+        MAX_CONNECTIONS_PER_CLIENT("max_connections_per_client");
+
+        private final String tag;
+
+        Refusal(String tag) {
+            this.tag = tag;
+        }
+
+        public String tag() {
+            return tag;
+        }
+    }
+
+    private final ConnectionCapsConfig config;
+    private final AtomicInteger open = new AtomicInteger();
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+
+    public ConnectionCaps(ConnectionCapsConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Takes a place for a connection from {@code client}; null when admitted (then {@link #release}
+     * must follow when it closes), else why not.
+     */
+    public Refusal admit(InetAddress client) {
+        if (open.incrementAndGet() > config.max()) {
+            open.decrementAndGet();
+            return Refusal.MAX_CONNECTIONS;
+        }
+        boolean[] over = new boolean[1];
+        perClient.compute(client, (address, count) -> {
+            AtomicInteger c = count == null ? new AtomicInteger() : count;
+            if (c.get() >= config.maxPerClient()) {
+                over[0] = true;
+            } else {
+                c.incrementAndGet();
+            }
+            return c.get() == 0 ? null : c;
+        });
+        if (over[0]) {
+            open.decrementAndGet();
+            return Refusal.MAX_CONNECTIONS_PER_CLIENT;
+        }
+        return null;
+    }
+
+    /** Gives back the place of an admitted connection from {@code client}. */
+    public void release(InetAddress client) {
+        open.decrementAndGet();
+        perClient.computeIfPresent(client, (address, count) -> count.decrementAndGet() == 0 ? null : count);
+    }
+
+    /** Connections admitted and not yet released. */
+    public int open() {
+        return open.get();
+    }
+
+    /** Client addresses with at least one admitted connection. */
+    public int clients() {
+        return perClient.size();
+    }
+}
