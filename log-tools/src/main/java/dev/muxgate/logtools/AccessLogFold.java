@@ -19,6 +19,12 @@ final class AccessLogFold {
 
     /** The longest line read; the writer's lines are far shorter, so longer is not a log line. */
     static final int MAX_LINE = 1 << 20;
+    private static final String TOO_LONG = "is longer than " + MAX_LINE + " bytes";
+    /**
+     * Room for a line of {@link #MAX_LINE} moved to the front and as much again to read into, so a
+     * read is never small and a line that fits is never cut twice.
+     */
+    private static final int BUFFER = 2 * MAX_LINE + 64;
 
     private final AccessLineParser parser;
     private final boolean perMinute;
@@ -48,66 +54,88 @@ final class AccessLogFold {
         return fold.tally;
     }
 
+    /**
+     * Reads {@code in} into one buffer and parses the lines in place: the parser finds each line's
+     * end as it splits the fields, so every byte is looked at once. A line cut by the buffer's end
+     * is moved down and parsed again whole once more bytes are in.
+     */
     private void read(String source, InputStream in) {
-        byte[] buf = new byte[MAX_LINE];
-        int start = 0;
+        byte[] buf = new byte[BUFFER];
+        int pos = 0;
         int limit = 0;
-        int scan = 0;
         long lineNumber = 0;
+        boolean atEnd = false;
+        // Inside a line too long to keep: its bytes are dropped up to its newline.
         boolean skipping = false;
         try {
             while (true) {
-                int n = in.read(buf, limit, buf.length - limit);
-                if (n < 0) {
-                    if (limit > start && !skipping) {
-                        line(source, ++lineNumber, buf, start, limit);
+                while (pos < limit) {
+                    if (skipping) {
+                        int newline = LogBytes.indexOf(buf, pos, limit, (byte) '\n');
+                        skipping = newline == limit;
+                        pos = skipping ? limit : newline + 1;
+                        continue;
                     }
+                    int end = line(source, lineNumber + 1, buf, pos, limit, atEnd);
+                    if (end == AccessLineParser.INCOMPLETE) {
+                        break;
+                    }
+                    lineNumber++;
+                    pos = end + 1;
+                }
+                if (atEnd) {
                     return;
                 }
-                limit += n;
-                for (int p = scan; p < limit; p++) {
-                    if (buf[p] == '\n') {
-                        if (skipping) {
-                            skipping = false;
-                        } else {
-                            line(source, ++lineNumber, buf, start, p > start && buf[p - 1] == '\r' ? p - 1 : p);
-                        }
-                        start = p + 1;
-                    }
+                if (!skipping && limit - pos > MAX_LINE) {
+                    tally.addMalformed(source, ++lineNumber, TOO_LONG);
+                    int newline = LogBytes.indexOf(buf, pos, limit, (byte) '\n');
+                    skipping = newline == limit;
+                    pos = skipping ? limit : newline + 1;
                 }
-                if (start == limit) {
-                    start = limit = 0;
-                } else if (limit == buf.length) {
-                    if (start > 0) {
-                        System.arraycopy(buf, start, buf, 0, limit - start);
-                        limit -= start;
-                        start = 0;
-                    } else {
-                        if (!skipping) {
-                            tally.addMalformed(source, ++lineNumber, "is longer than " + MAX_LINE + " bytes");
-                            skipping = true;
-                        }
-                        start = limit = 0;
-                    }
+                if (pos >= limit) {
+                    pos = limit = 0;
+                } else if (pos > 0) {
+                    System.arraycopy(buf, pos, buf, 0, limit - pos);
+                    limit -= pos;
+                    pos = 0;
                 }
-                scan = limit;
+                int n = in.read(buf, limit, buf.length - limit);
+                if (n < 0) {
+                    atEnd = true;
+                } else {
+                    limit += n;
+                }
             }
         } catch (EOFException e) {
-            tally.errors.add(source + ": ends early (truncated gzip?) after " + lineNumber + " lines");
+            tally.addReadError(source, lineNumber, "ends early (truncated gzip?)", null);
         } catch (IOException e) {
-            tally.errors.add(source + ": read failed after " + lineNumber + " lines: " + e.getMessage());
+            tally.addReadError(source, lineNumber, "read failed", e.getMessage());
         }
     }
 
-    private void line(String source, long number, byte[] buf, int start, int end) {
-        if (end > start && buf[start] == '#') {
-            tally.notes++;
-            return;
+    /**
+     * Folds the line that starts at {@code buf[start]} (see {@link AccessLineParser#parseLine}).
+     *
+     * @return the index of its newline, or {@link AccessLineParser#INCOMPLETE}
+     */
+    private int line(String source, long number, byte[] buf, int start, int limit, boolean atEnd) {
+        boolean note = start < limit && buf[start] == '#';
+        int end = note ? LogBytes.indexOf(buf, start, limit, (byte) '\n') : parser.parseLine(buf, start, limit, atEnd);
+        if (end == AccessLineParser.INCOMPLETE || note && end == limit && !atEnd) {
+            return AccessLineParser.INCOMPLETE;
         }
-        String problem = parser.parse(buf, start, end);
+        if (end - start > MAX_LINE) {
+            tally.addMalformed(source, number, TOO_LONG);
+            return end;
+        }
+        if (note) {
+            tally.notes++;
+            return end;
+        }
+        String problem = parser.problem();
         if (problem != null) {
             tally.addMalformed(source, number, problem);
-            return;
+            return end;
         }
         tally.lines++;
         int protocol = parser.hasProtocol() && parser.sessionId() != 0 ? protocol() : UNTAGGED;
@@ -126,6 +154,7 @@ final class AccessLogFold {
         if (perMinute && parser.hasTime()) {
             countMinute(protocol, Math.floorDiv(parser.timeMillis(), 60_000L));
         }
+        return end;
     }
 
     /** Lines come in time order, so each protocol's current minute counter is kept at hand. */

@@ -30,7 +30,7 @@ final class InputOptions {
                     + " when it exists, else the built-in default format).")
     Path config;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Files read at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N", description = "Files, or chunks of a large plain file, read at once (default: ${DEFAULT-VALUE}).")
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     /** The access log format from {@code --format}, the config, or the default. */
@@ -75,10 +75,9 @@ final class InputOptions {
         }
         LogTally tally = inputs.foldAll(threads,
                 (name, in) -> AccessLogFold.fold(accessFormat, perMinute, name, in),
-                LogTally::combine,
                 (name, e) -> {
                     LogTally failed = new LogTally();
-                    failed.errors.add(name + ": cannot open: " + e.getMessage());
+                    failed.addReadError(name, -1, "cannot open", e.getMessage());
                     return failed;
                 });
         warn(tally, err);
@@ -94,7 +93,7 @@ final class InputOptions {
                 err.println("  " + sample);
             }
         }
-        for (String error : tally.errors) {
+        for (LogTally.ReadError error : tally.errors) {
             err.println("muxgate-logs: error: " + error);
         }
         err.flush();

@@ -52,9 +52,9 @@ final class SessionLogFold {
                 });
             }
         } catch (EOFException e) {
-            tally.errors.add(source + ": ends early (truncated gzip?) after " + number + " lines");
+            tally.addReadError(source, number, "ends early (truncated gzip?)", null);
         } catch (IOException e) {
-            tally.errors.add(source + ": read failed after " + number + " lines: " + e.getMessage());
+            tally.addReadError(source, number, "read failed", e.getMessage());
         }
         return tally;
     }
