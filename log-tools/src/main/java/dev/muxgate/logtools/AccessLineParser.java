@@ -56,6 +56,8 @@ final class AccessLineParser {
     private int clientStart;
     private int clientEnd;
     private long sessionId;
+    /** The value {@link #digits} read last. */
+    private long number;
     private long bytes;
     private int status;
     private long timeMillis;
@@ -214,17 +216,8 @@ final class AccessLineParser {
                 return -1;
             }
             case SESSION, BYTES, STATUS -> {
-                int p = pos;
-                long value = 0;
-                int digitsEnd = Math.min(limit, pos + 18);
-                while (p < digitsEnd) {
-                    int d = buf[p] - '0';
-                    if (d < 0 || d > 9) {
-                        break;
-                    }
-                    value = value * 10 + d;
-                    p++;
-                }
+                int p = digits(buf, pos);
+                long value = number;
                 if (p == pos) {
                     // '-' is an unset number, read as 0.
                     if (p + 1 >= limit || buf[p] != '-') {
@@ -245,17 +238,8 @@ final class AccessLineParser {
                 return p;
             }
             case TIME -> {
-                int p = pos;
-                long seconds = 0;
-                int digitsEnd = Math.min(limit, pos + 18);
-                while (p < digitsEnd) {
-                    int d = buf[p] - '0';
-                    if (d < 0 || d > 9) {
-                        break;
-                    }
-                    seconds = seconds * 10 + d;
-                    p++;
-                }
+                int p = digits(buf, pos);
+                long seconds = number;
                 if (p == pos || p + 4 >= limit || buf[p] != '.' || buf[p + 4] != sep) {
                     return -1;
                 }
@@ -273,6 +257,41 @@ final class AccessLineParser {
                 return -1;
             }
         }
+    }
+
+    /** Powers of ten up to 10^8, for appending a word's digits to a number. */
+    private static final long[] TENS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
+
+    /**
+     * Reads the run of at most 18 digits at {@code pos} into {@link #number}, eight at a time while
+     * a whole word is in the buffer, and returns where it ends.
+     */
+    private int digits(byte[] buf, int pos) {
+        int max = Math.min(limit, pos + 18);
+        int p = pos;
+        long value = 0;
+        while (p + 8 <= limit) {
+            int n = Math.min(LogBytes.leadingDigits(LogBytes.word(buf, p)), max - p);
+            if (n <= 0) {
+                number = value;
+                return p;
+            }
+            value = value * TENS[n] + LogBytes.digitsValue(LogBytes.word(buf, p), n);
+            p += n;
+            if (n < 8) {
+                number = value;
+                return p;
+            }
+        }
+        for (; p < max; p++) {
+            int d = buf[p] - '0';
+            if (d < 0 || d > 9) {
+                break;
+            }
+            value = value * 10 + d;
+        }
+        number = value;
+        return p;
     }
 
     /**

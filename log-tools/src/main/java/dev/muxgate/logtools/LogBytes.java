@@ -86,6 +86,31 @@ final class LogBytes {
         return limit;
     }
 
+    /** The eight bytes at {@code buf[p]} as one word, the first in its lowest byte; {@code p + 8 <= buf.length}. */
+    static long word(byte[] buf, int p) {
+        return (long) WORD.get(buf, p);
+    }
+
+    /** How many of the word's bytes, from its first, are ASCII digits: 0 to 8. */
+    static int leadingDigits(long word) {
+        long low = word & LOW7;
+        long belowZero = ~(low + ONES * (0x80 - '0'));
+        long aboveNine = low + ONES * (0x80 - '9' - 1);
+        return Long.numberOfTrailingZeros((belowZero | aboveNine | word) & HIGHS) >>> 3;
+    }
+
+    /**
+     * The decimal value of the word's first {@code n} bytes (1 to 8, all digits, the first the most
+     * significant): the digits are moved to the top so zero bytes lead, then pairs, fours and eights
+     * of digits are combined with one multiply each.
+     */
+    static long digitsValue(long word, int n) {
+        long v = (word << ((8 - n) << 3)) & 0x0F0F0F0F0F0F0F0FL;
+        v = (v * 2561) >>> 8 & 0x00FF00FF00FF00FFL;
+        v = (v * 6553601) >>> 16 & 0x0000FFFF0000FFFFL;
+        return (v * 42949672960001L) >>> 32;
+    }
+
     /**
      * The high bit of each byte outside {@code 0x21..0x7E}. Exact per byte: both sums stay below
      * 0x100 in every byte lane, so nothing carries into the next byte.
