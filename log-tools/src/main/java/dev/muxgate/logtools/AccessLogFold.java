@@ -25,6 +25,12 @@ final class AccessLogFold {
      * read is never small and a line that fits is never cut twice.
      */
     private static final int BUFFER = 2 * MAX_LINE + 64;
+    /**
+     * Bytes asked for per read. Far less than the buffer: after each read the few bytes of a cut
+     * line move to the front, so the bytes in use stay in the first few hundred KiB, in the core's
+     * own cache beside the session rows, instead of streaming through all of the buffer.
+     */
+    private static final int READ = 1 << 17;
 
     private final AccessLineParser parser;
     private final boolean perMinute;
@@ -33,7 +39,7 @@ final class AccessLogFold {
     private byte[][] protocolTokens = new byte[0][];
     private String[] protocolNames = new String[0];
     private int lastProtocol = -1;
-    private final SessionTable sessions = new SessionTable();
+    private final SessionRows sessions = new SessionRows();
     private SessionTally untagged;
     /** Per protocol index + 1 (0 for untagged): the minute counted last and its counter. */
     private long[][] minuteCounters = new long[1][];
@@ -99,7 +105,7 @@ final class AccessLogFold {
                     limit -= pos;
                     pos = 0;
                 }
-                int n = in.read(buf, limit, buf.length - limit);
+                int n = in.read(buf, limit, Math.min(READ, buf.length - limit));
                 if (n < 0) {
                     atEnd = true;
                 } else {
@@ -139,18 +145,20 @@ final class AccessLogFold {
         }
         tally.lines++;
         int protocol = parser.hasProtocol() && parser.sessionId() != 0 ? protocol() : UNTAGGED;
-        SessionTally session;
+        boolean hasTime = parser.hasTime();
+        long timeMillis = parser.timeMillis();
         if (protocol == UNTAGGED) {
             if (untagged == null) {
                 untagged = new SessionTally();
             }
-            session = untagged;
+            String client = untagged.client == null || hasTime && timeMillis < untagged.first ? parser.client() : null;
+            untagged.add(parser.bytes(), parser.status(), hasTime, timeMillis, client);
         } else {
-            session = sessions.get(protocol, parser.sessionId());
+            int slot = sessions.slot(protocol, parser.sessionId());
+            // The client is made into a string only when it may be kept: a session's first line, or an earlier one.
+            String client = sessions.wantsClient(slot, hasTime, timeMillis) ? parser.client() : null;
+            sessions.add(slot, parser.bytes(), parser.status(), hasTime, timeMillis, client);
         }
-        String client = session.client == null || parser.hasTime() && parser.timeMillis() < session.first
-                ? parser.client() : null;
-        session.add(parser.bytes(), parser.status(), parser.hasTime(), parser.timeMillis(), client);
         if (perMinute && parser.hasTime()) {
             countMinute(protocol, Math.floorDiv(parser.timeMillis(), 60_000L));
         }
@@ -201,75 +209,5 @@ final class AccessLogFold {
         protocolNames[protocolNames.length - 1] = name;
         lastProtocol = protocolTokens.length - 1;
         return lastProtocol;
-    }
-
-    /**
-     * Session tallies by (protocol index, session id) in open addressing over primitive keys: the
-     * per-line lookup allocates nothing. Grows at half full; its size follows sessions, not lines.
-     */
-    static final class SessionTable {
-
-        /** Visits one entry of the table. */
-        interface Visitor {
-            void visit(int protocol, long id, SessionTally session);
-        }
-
-        private int[] protocols = new int[1024];
-        private long[] ids = new long[1024];
-        private SessionTally[] values = new SessionTally[1024];
-        private int size;
-
-        SessionTally get(int protocol, long id) {
-            int mask = values.length - 1;
-            int i = slot(protocol, id) & mask;
-            while (values[i] != null) {
-                if (ids[i] == id && protocols[i] == protocol) {
-                    return values[i];
-                }
-                i = (i + 1) & mask;
-            }
-            SessionTally created = new SessionTally();
-            protocols[i] = protocol;
-            ids[i] = id;
-            values[i] = created;
-            if (++size * 2 > values.length) {
-                grow();
-            }
-            return created;
-        }
-
-        void forEach(Visitor visitor) {
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] != null) {
-                    visitor.visit(protocols[i], ids[i], values[i]);
-                }
-            }
-        }
-
-        private static int slot(int protocol, long id) {
-            long h = (id ^ ((long) protocol << 56)) * 0x9E3779B97F4A7C15L;
-            return (int) (h ^ (h >>> 32));
-        }
-
-        private void grow() {
-            int[] oldProtocols = protocols;
-            long[] oldIds = ids;
-            SessionTally[] oldValues = values;
-            protocols = new int[oldValues.length * 2];
-            ids = new long[oldValues.length * 2];
-            values = new SessionTally[oldValues.length * 2];
-            int mask = values.length - 1;
-            for (int j = 0; j < oldValues.length; j++) {
-                if (oldValues[j] != null) {
-                    int i = slot(oldProtocols[j], oldIds[j]) & mask;
-                    while (values[i] != null) {
-                        i = (i + 1) & mask;
-                    }
-                    protocols[i] = oldProtocols[j];
-                    ids[i] = oldIds[j];
-                    values[i] = oldValues[j];
-                }
-            }
-        }
     }
 }
