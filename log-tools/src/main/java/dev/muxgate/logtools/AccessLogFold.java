@@ -54,10 +54,20 @@ final class AccessLogFold {
 
     /** Reads {@code in} to its end (it is not closed) and returns the tally of its lines. */
     static LogTally fold(AccessLogFormat format, boolean perMinute, String source, InputStream in) {
+        return fold(format, perMinute, source, in, newBuffer());
+    }
+
+    /** As {@link #fold(AccessLogFormat, boolean, String, InputStream)}, reading through {@code buffer} (from {@link #newBuffer}). */
+    static LogTally fold(AccessLogFormat format, boolean perMinute, String source, InputStream in, byte[] buffer) {
         AccessLogFold fold = new AccessLogFold(format, perMinute);
-        fold.read(source, in);
+        fold.read(source, in, buffer);
         fold.finish();
         return fold.tally;
+    }
+
+    /** A read buffer for {@link #fold}; one per thread can serve every input that thread folds. */
+    static byte[] newBuffer() {
+        return new byte[BUFFER];
     }
 
     /**
@@ -65,8 +75,7 @@ final class AccessLogFold {
      * end as it splits the fields, so every byte is looked at once. A line cut by the buffer's end
      * is moved down and parsed again whole once more bytes are in.
      */
-    private void read(String source, InputStream in) {
-        byte[] buf = new byte[BUFFER];
+    private void read(String source, InputStream in, byte[] buf) {
         int pos = 0;
         int limit = 0;
         long lineNumber = 0;

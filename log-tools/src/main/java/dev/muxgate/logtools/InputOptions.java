@@ -73,8 +73,10 @@ final class InputOptions {
         if (unreadable != null) {
             throw new UsageException(unreadable);
         }
+        // A read buffer per reading thread, not per file or chunk: a large file is many chunks.
+        ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(AccessLogFold::newBuffer);
         LogTally tally = inputs.foldAll(threads,
-                (name, in) -> AccessLogFold.fold(accessFormat, perMinute, name, in),
+                (name, in) -> AccessLogFold.fold(accessFormat, perMinute, name, in, buffers.get()),
                 (name, e) -> {
                     LogTally failed = new LogTally();
                     failed.addReadError(name, -1, "cannot open", e.getMessage());

@@ -42,9 +42,45 @@ final class LogInputs {
     }
 
     LogInputs(List<String> names, InputStream stdin, long chunkBytes) {
-        this.names = List.copyOf(names);
+        this.names = expandGlobs(names);
         this.stdin = stdin;
         this.chunkBytes = chunkBytes;
+    }
+
+    /**
+     * Names with {@code *}, {@code ?} or {@code [} that name no file are globs the shell did not
+     * expand (quoted, or no shell at all): each becomes the files of its directory it matches, in
+     * name order. A glob that matches nothing stays, to be reported as no such file.
+     */
+    static List<String> expandGlobs(List<String> names) {
+        List<String> out = new ArrayList<>();
+        for (String name : names) {
+            Path path = name.equals(STDIN) ? null : Path.of(name);
+            if (path == null || Files.exists(path) || !name.matches(".*[*?\\[].*")
+                    || path.getFileName() == null || path.getParent() != null && !Files.isDirectory(path.getParent())) {
+                out.add(name);
+                continue;
+            }
+            Path dir = path.getParent() == null ? Path.of("") : path.getParent();
+            List<String> matches = new ArrayList<>();
+            try (var entries = Files.newDirectoryStream(dir.toAbsolutePath(), path.getFileName().toString())) {
+                for (Path entry : entries) {
+                    if (Files.isRegularFile(entry)) {
+                        matches.add(path.getParent() == null ? entry.getFileName().toString()
+                                : path.getParent().resolve(entry.getFileName()).toString());
+                    }
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                // Unreadable directory or a pattern that is not a glob: the name is reported as given.
+            }
+            if (matches.isEmpty()) {
+                out.add(name);
+            } else {
+                matches.sort(null);
+                out.addAll(matches);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** The first input that cannot be read, as a sentence; null when all can. */
