@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Folds one input's access log lines into a {@link LogTally}: splits the byte stream into lines
- * (a line longer than {@link #MAX_LINE} bytes is malformed, skipped without being held), parses
- * each with an {@link AccessLineParser} and adds it to its session's tally. Lines starting
+ * Folds one input's access log lines into a {@link LogTally}: parses the lines in place in its
+ * read buffer with an {@link AccessLineParser}, which finds each line's end as it goes (a line
+ * longer than {@link #MAX_LINE} bytes is malformed, skipped without being held), and adds each to
+ * its session's row in {@link SessionRows}. An input is a whole file or stream, or one
+ * {@link LogChunk} of a large file, whose lines are numbered from 1. Lines starting
  * {@code #} are the writer's notes and are counted apart. A read failure (a truncated gzip, an I/O
  * error) ends the input with an error in the tally and keeps what was read before it.
  * One instance per input; the same code folds a file here or a partition on a cluster.
@@ -20,10 +22,7 @@ final class AccessLogFold {
     /** The longest line read; the writer's lines are far shorter, so longer is not a log line. */
     static final int MAX_LINE = 1 << 20;
     private static final String TOO_LONG = "is longer than " + MAX_LINE + " bytes";
-    /**
-     * Room for a line of {@link #MAX_LINE} moved to the front and as much again to read into, so a
-     * read is never small and a line that fits is never cut twice.
-     */
+    /** Room for a cut line of up to {@link #MAX_LINE} moved to the front, and a full read after it. */
     private static final int BUFFER = 2 * MAX_LINE + 64;
     /**
      * Bytes asked for per read. Far less than the buffer: after each read the few bytes of a cut

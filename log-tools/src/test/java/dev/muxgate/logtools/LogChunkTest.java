@@ -89,6 +89,21 @@ class LogChunkTest {
     }
 
     @Test
+    void linesCutByEveryReadGiveTheSameTally() throws IOException {
+        byte[] bytes = awkwardLog();
+        Path file = Files.write(dir.resolve("access.log"), bytes);
+        java.util.Random random = new java.util.Random(3);
+        // A stream that hands out 1 to 300 bytes per read, so lines and CRLFs are cut everywhere.
+        InputStream trickle = new java.io.ByteArrayInputStream(bytes) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 1 + random.nextInt(300)));
+            }
+        };
+        assertEquals(whole(file), AccessLogFold.fold(LogFixtures.DEFAULT, true, file.toString(), trickle));
+    }
+
+    @Test
     void chunkBoundariesFallJustAfterANewlineAndCoverTheFile() throws IOException {
         byte[] bytes = awkwardLog();
         Path file = Files.write(dir.resolve("access.log"), bytes);
