@@ -273,6 +273,15 @@ final class AccessLineParser {
      * a whole word is in the buffer, and returns where it ends.
      */
     private int digits(byte[] buf, int pos) {
+        if (pos + 8 <= limit) {
+            // Most numbers in a log line have fewer than eight digits: one word holds them all.
+            long word = LogBytes.word(buf, pos);
+            int n = LogBytes.leadingDigits(word);
+            if (n < 8) {
+                number = n == 0 ? 0 : LogBytes.digitsValue(word, n);
+                return pos + n;
+            }
+        }
         int max = Math.min(limit, pos + 18);
         int p = pos;
         long value = 0;
