@@ -25,6 +25,8 @@ final class SessionRows {
     private static final int LAST = 5;
     /** Five counters from here: other statuses (0, 1xx, ...), 2xx, 3xx, 4xx, 5xx, as in {@link SessionTally}. */
     private static final int STATUS = 6;
+    /** 1 once {@link #clients} holds the session's client: read per line, so it lives in the row. */
+    private static final int HAS_CLIENT = 11;
 
     private long[] rows = new long[1024 << ROW_SHIFT];
     /** Per slot, the client of the session's earliest line. */
@@ -60,7 +62,8 @@ final class SessionRows {
 
     /** True when a line at {@code timeMillis} (if {@code hasTime}) would set the session's client. */
     boolean wantsClient(int slot, boolean hasTime, long timeMillis) {
-        return clients[slot] == null || hasTime && timeMillis < rows[(slot << ROW_SHIFT) + FIRST];
+        int row = slot << ROW_SHIFT;
+        return rows[row + HAS_CLIENT] == 0 || hasTime && timeMillis < rows[row + FIRST];
     }
 
     /** Adds one line to the session, as {@link SessionTally#add} does. */
@@ -76,14 +79,16 @@ final class SessionRows {
                 rows[row + FIRST] = timeMillis;
                 if (lineClient != null) {
                     clients[slot] = lineClient;
+                    rows[row + HAS_CLIENT] = 1;
                 }
             }
             if (timeMillis > rows[row + LAST]) {
                 rows[row + LAST] = timeMillis;
             }
         }
-        if (clients[slot] == null) {
+        if (lineClient != null && rows[row + HAS_CLIENT] == 0) {
             clients[slot] = lineClient;
+            rows[row + HAS_CLIENT] = 1;
         }
     }
 
