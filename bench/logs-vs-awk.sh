@@ -10,7 +10,8 @@
 # streams (bench/AccessLogGen.java). awk computes the same per-protocol streams and distinct sessions;
 # GoAccess (installed with apt-get when missing and possible) parses every line with a custom
 # format and writes its HTML report. The last line is the summary:
-#   muxgate-logs: <R>x awk, <R>x goaccess, peak RSS <N> MiB
+#   muxgate-logs: <R>x awk, <R>x goaccess, peak RSS <N> MiB, counts agree
+# and the script fails when muxgate-logs and awk disagree on any protocol's streams or sessions.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SIZE_MB="${1:-1024}"
@@ -36,6 +37,7 @@ fi
 
 "$ROOT/bin/muxgate-logs" --version >/dev/null   # build now, not inside the timed run
 cat "$LOG" >/dev/null                            # every tool reads from a warm page cache
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)    # the machine may be shared: say how busy it was
 
 # best_of NAME CMD...: runs CMD RUNS times, output to $DIR/NAME.out, prints the best wall time in seconds.
 best_of() {
@@ -94,9 +96,19 @@ row() {
 row muxgate-logs "$mux_t"
 row awk "$awk_t"
 if [[ -n "$ga_t" ]]; then row goaccess "$ga_t"; else echo "goaccess: $ga_note"; fi
-echo "file: $LOG ($SIZE_MB MiB, $(wc -l <"$LOG") lines), runs: $RUNS, cpus: $(nproc)"
+echo "file: $LOG ($SIZE_MB MiB, $(wc -l <"$LOG") lines), runs: $RUNS, cpus: $(nproc), load before: $load_before"
+
+# The counts must agree before the times mean anything: per protocol, streams and distinct sessions
+# (awk's '-' row is muxgate's untagged row, whose lines have no session; only its streams compare).
+agree=$(awk 'NR == FNR { if (FNR > 1) { mux[$1] = $3 " " $2 } next }
+             { p = $1 == "-" ? "untagged" : $1; want = p == "untagged" ? $2 " 0" : $2 " " $3
+               if (mux[p] != want) bad = bad " " p; delete mux[p] }
+             END { for (p in mux) bad = bad " " p; print bad == "" ? "agree" : "DIFFER:" bad }' \
+  "$DIR/muxgate-logs.out" "$DIR/awk.out")
+echo "counts (streams, sessions per protocol): $agree"
 
 ratio() { awk -v a="$1" -v m="$mux_t" 'BEGIN { printf "%.2f", a / m }'; }
 ga_ratio="n/a"
 [[ -n "$ga_t" ]] && ga_ratio="$(ratio "$ga_t")x"
-echo "muxgate-logs: $(ratio "$awk_t")x awk, ${ga_ratio} goaccess, peak RSS ${rss_mib} MiB"
+echo "muxgate-logs: $(ratio "$awk_t")x awk, ${ga_ratio} goaccess, peak RSS ${rss_mib} MiB, counts $agree"
+[[ "$agree" == agree ]]

@@ -8,9 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Folds one input's access log lines into a {@link LogTally}: splits the byte stream into lines
- * (a line longer than {@link #MAX_LINE} bytes is malformed, skipped without being held), parses
- * each with an {@link AccessLineParser} and adds it to its session's tally. Lines starting
+ * Folds one input's access log lines into a {@link LogTally}: parses the lines in place in its
+ * read buffer with an {@link AccessLineParser}, which finds each line's end as it goes (a line
+ * longer than {@link #MAX_LINE} bytes is malformed, skipped without being held), and adds each to
+ * its session's row in {@link SessionRows}. An input is a whole file or stream, or one
+ * {@link LogChunk} of a large file, whose lines are numbered from 1. Lines starting
  * {@code #} are the writer's notes and are counted apart. A read failure (a truncated gzip, an I/O
  * error) ends the input with an error in the tally and keeps what was read before it.
  * One instance per input; the same code folds a file here or a partition on a cluster.
@@ -19,6 +21,15 @@ final class AccessLogFold {
 
     /** The longest line read; the writer's lines are far shorter, so longer is not a log line. */
     static final int MAX_LINE = 1 << 20;
+    private static final String TOO_LONG = "is longer than " + MAX_LINE + " bytes";
+    /** Room for a cut line of up to {@link #MAX_LINE} moved to the front, and a full read after it. */
+    private static final int BUFFER = 2 * MAX_LINE + 64;
+    /**
+     * Bytes asked for per read. Far less than the buffer: after each read the few bytes of a cut
+     * line move to the front, so the bytes in use stay in the first few hundred KiB, in the core's
+     * own cache beside the session rows, instead of streaming through all of the buffer.
+     */
+    private static final int READ = 1 << 17;
 
     private final AccessLineParser parser;
     private final boolean perMinute;
@@ -27,7 +38,7 @@ final class AccessLogFold {
     private byte[][] protocolTokens = new byte[0][];
     private String[] protocolNames = new String[0];
     private int lastProtocol = -1;
-    private final SessionTable sessions = new SessionTable();
+    private final SessionRows sessions = new SessionRows();
     private SessionTally untagged;
     /** Per protocol index + 1 (0 for untagged): the minute counted last and its counter. */
     private long[][] minuteCounters = new long[1][];
@@ -42,90 +53,124 @@ final class AccessLogFold {
 
     /** Reads {@code in} to its end (it is not closed) and returns the tally of its lines. */
     static LogTally fold(AccessLogFormat format, boolean perMinute, String source, InputStream in) {
+        return fold(format, perMinute, source, in, newBuffer());
+    }
+
+    /** As {@link #fold(AccessLogFormat, boolean, String, InputStream)}, reading through {@code buffer} (from {@link #newBuffer}). */
+    static LogTally fold(AccessLogFormat format, boolean perMinute, String source, InputStream in, byte[] buffer) {
         AccessLogFold fold = new AccessLogFold(format, perMinute);
-        fold.read(source, in);
+        fold.read(source, in, buffer);
         fold.finish();
         return fold.tally;
     }
 
-    private void read(String source, InputStream in) {
-        byte[] buf = new byte[MAX_LINE];
-        int start = 0;
+    /** A read buffer for {@link #fold}; one per thread can serve every input that thread folds. */
+    static byte[] newBuffer() {
+        return new byte[BUFFER];
+    }
+
+    /**
+     * Reads {@code in} into one buffer and parses the lines in place: the parser finds each line's
+     * end as it splits the fields, so every byte is looked at once. A line cut by the buffer's end
+     * is moved down and parsed again whole once more bytes are in.
+     */
+    private void read(String source, InputStream in, byte[] buf) {
+        int pos = 0;
         int limit = 0;
-        int scan = 0;
         long lineNumber = 0;
+        boolean atEnd = false;
+        // Inside a line too long to keep: its bytes are dropped up to its newline.
         boolean skipping = false;
         try {
             while (true) {
-                int n = in.read(buf, limit, buf.length - limit);
-                if (n < 0) {
-                    if (limit > start && !skipping) {
-                        line(source, ++lineNumber, buf, start, limit);
+                while (pos < limit) {
+                    if (skipping) {
+                        int newline = LogBytes.indexOf(buf, pos, limit, (byte) '\n');
+                        skipping = newline == limit;
+                        pos = skipping ? limit : newline + 1;
+                        continue;
                     }
+                    int end = line(source, lineNumber + 1, buf, pos, limit, atEnd);
+                    if (end == AccessLineParser.INCOMPLETE) {
+                        break;
+                    }
+                    lineNumber++;
+                    pos = end + 1;
+                }
+                if (atEnd) {
                     return;
                 }
-                limit += n;
-                for (int p = scan; p < limit; p++) {
-                    if (buf[p] == '\n') {
-                        if (skipping) {
-                            skipping = false;
-                        } else {
-                            line(source, ++lineNumber, buf, start, p > start && buf[p - 1] == '\r' ? p - 1 : p);
-                        }
-                        start = p + 1;
-                    }
+                if (!skipping && limit - pos > MAX_LINE) {
+                    tally.addMalformed(source, ++lineNumber, TOO_LONG);
+                    int newline = LogBytes.indexOf(buf, pos, limit, (byte) '\n');
+                    skipping = newline == limit;
+                    pos = skipping ? limit : newline + 1;
                 }
-                if (start == limit) {
-                    start = limit = 0;
-                } else if (limit == buf.length) {
-                    if (start > 0) {
-                        System.arraycopy(buf, start, buf, 0, limit - start);
-                        limit -= start;
-                        start = 0;
-                    } else {
-                        if (!skipping) {
-                            tally.addMalformed(source, ++lineNumber, "is longer than " + MAX_LINE + " bytes");
-                            skipping = true;
-                        }
-                        start = limit = 0;
-                    }
+                if (pos >= limit) {
+                    pos = limit = 0;
+                } else if (pos > 0) {
+                    System.arraycopy(buf, pos, buf, 0, limit - pos);
+                    limit -= pos;
+                    pos = 0;
                 }
-                scan = limit;
+                int n = in.read(buf, limit, Math.min(READ, buf.length - limit));
+                if (n < 0) {
+                    atEnd = true;
+                } else {
+                    limit += n;
+                }
             }
         } catch (EOFException e) {
-            tally.errors.add(source + ": ends early (truncated gzip?) after " + lineNumber + " lines");
+            tally.addReadError(source, lineNumber, "ends early (truncated gzip?)", null);
         } catch (IOException e) {
-            tally.errors.add(source + ": read failed after " + lineNumber + " lines: " + e.getMessage());
+            tally.addReadError(source, lineNumber, "read failed", e.getMessage());
         }
     }
 
-    private void line(String source, long number, byte[] buf, int start, int end) {
-        if (end > start && buf[start] == '#') {
-            tally.notes++;
-            return;
+    /**
+     * Folds the line that starts at {@code buf[start]} (see {@link AccessLineParser#parseLine}).
+     *
+     * @return the index of its newline, or {@link AccessLineParser#INCOMPLETE}
+     */
+    private int line(String source, long number, byte[] buf, int start, int limit, boolean atEnd) {
+        boolean note = start < limit && buf[start] == '#';
+        int end = note ? LogBytes.indexOf(buf, start, limit, (byte) '\n') : parser.parseLine(buf, start, limit, atEnd);
+        if (end == AccessLineParser.INCOMPLETE || note && end == limit && !atEnd) {
+            return AccessLineParser.INCOMPLETE;
         }
-        String problem = parser.parse(buf, start, end);
+        if (end - start > MAX_LINE) {
+            tally.addMalformed(source, number, TOO_LONG);
+            return end;
+        }
+        if (note) {
+            tally.notes++;
+            return end;
+        }
+        String problem = parser.problem();
         if (problem != null) {
             tally.addMalformed(source, number, problem);
-            return;
+            return end;
         }
         tally.lines++;
         int protocol = parser.hasProtocol() && parser.sessionId() != 0 ? protocol() : UNTAGGED;
-        SessionTally session;
+        boolean hasTime = parser.hasTime();
+        long timeMillis = parser.timeMillis();
         if (protocol == UNTAGGED) {
             if (untagged == null) {
                 untagged = new SessionTally();
             }
-            session = untagged;
+            String client = untagged.client == null || hasTime && timeMillis < untagged.first ? parser.client() : null;
+            untagged.add(parser.bytes(), parser.status(), hasTime, timeMillis, client);
         } else {
-            session = sessions.get(protocol, parser.sessionId());
+            int slot = sessions.slot(protocol, parser.sessionId());
+            // The client is made into a string only when it may be kept: a session's first line, or an earlier one.
+            String client = sessions.wantsClient(slot, hasTime, timeMillis) ? parser.client() : null;
+            sessions.add(slot, parser.bytes(), parser.status(), hasTime, timeMillis, client);
         }
-        String client = session.client == null || parser.hasTime() && parser.timeMillis() < session.first
-                ? parser.client() : null;
-        session.add(parser.bytes(), parser.status(), parser.hasTime(), parser.timeMillis(), client);
         if (perMinute && parser.hasTime()) {
             countMinute(protocol, Math.floorDiv(parser.timeMillis(), 60_000L));
         }
+        return end;
     }
 
     /** Lines come in time order, so each protocol's current minute counter is kept at hand. */
@@ -172,75 +217,5 @@ final class AccessLogFold {
         protocolNames[protocolNames.length - 1] = name;
         lastProtocol = protocolTokens.length - 1;
         return lastProtocol;
-    }
-
-    /**
-     * Session tallies by (protocol index, session id) in open addressing over primitive keys: the
-     * per-line lookup allocates nothing. Grows at half full; its size follows sessions, not lines.
-     */
-    static final class SessionTable {
-
-        /** Visits one entry of the table. */
-        interface Visitor {
-            void visit(int protocol, long id, SessionTally session);
-        }
-
-        private int[] protocols = new int[1024];
-        private long[] ids = new long[1024];
-        private SessionTally[] values = new SessionTally[1024];
-        private int size;
-
-        SessionTally get(int protocol, long id) {
-            int mask = values.length - 1;
-            int i = slot(protocol, id) & mask;
-            while (values[i] != null) {
-                if (ids[i] == id && protocols[i] == protocol) {
-                    return values[i];
-                }
-                i = (i + 1) & mask;
-            }
-            SessionTally created = new SessionTally();
-            protocols[i] = protocol;
-            ids[i] = id;
-            values[i] = created;
-            if (++size * 2 > values.length) {
-                grow();
-            }
-            return created;
-        }
-
-        void forEach(Visitor visitor) {
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] != null) {
-                    visitor.visit(protocols[i], ids[i], values[i]);
-                }
-            }
-        }
-
-        private static int slot(int protocol, long id) {
-            long h = (id ^ ((long) protocol << 56)) * 0x9E3779B97F4A7C15L;
-            return (int) (h ^ (h >>> 32));
-        }
-
-        private void grow() {
-            int[] oldProtocols = protocols;
-            long[] oldIds = ids;
-            SessionTally[] oldValues = values;
-            protocols = new int[oldValues.length * 2];
-            ids = new long[oldValues.length * 2];
-            values = new SessionTally[oldValues.length * 2];
-            int mask = values.length - 1;
-            for (int j = 0; j < oldValues.length; j++) {
-                if (oldValues[j] != null) {
-                    int i = slot(oldProtocols[j], oldIds[j]) & mask;
-                    while (values[i] != null) {
-                        i = (i + 1) & mask;
-                    }
-                    protocols[i] = oldProtocols[j];
-                    ids[i] = oldIds[j];
-                    values[i] = oldValues[j];
-                }
-            }
-        }
     }
 }

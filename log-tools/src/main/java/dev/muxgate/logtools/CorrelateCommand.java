@@ -53,10 +53,10 @@ final class CorrelateCommand implements Callable<Integer> {
         if (unreadable != null) {
             throw new UsageException(unreadable);
         }
-        LogTally sessionLog = sessionInputs.foldAll(input.threads, SessionLogFold::fold, LogTally::combine,
+        LogTally sessionLog = sessionInputs.foldAll(input.threads, SessionLogFold::fold,
                 (name, e) -> {
                     LogTally failed = new LogTally();
-                    failed.errors.add(name + ": cannot open: " + e.getMessage());
+                    failed.addReadError(name, -1, "cannot open", e.getMessage());
                     return failed;
                 });
         InputOptions.warn(sessionLog, err);

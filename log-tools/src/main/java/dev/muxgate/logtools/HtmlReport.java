@@ -59,8 +59,8 @@ final class HtmlReport {
                 .append("</style></head><body>\n<h1>muxgate-logs report</h1>\n");
         html.append("<p>").append(tally.lines).append(" lines, ").append(tally.malformed).append(" malformed, ")
                 .append(tally.notes).append(" notes</p>\n");
-        for (String error : tally.errors) {
-            html.append("<p><strong>error:</strong> ").append(escape(error)).append("</p>\n");
+        for (LogTally.ReadError error : tally.errors) {
+            html.append("<p><strong>error:</strong> ").append(escape(error.toString())).append("</p>\n");
         }
         summaryTable(rows, html);
         List<String> protocols = rows.stream().map(ProtocolSummary::protocol).toList();

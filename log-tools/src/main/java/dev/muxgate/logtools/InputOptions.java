@@ -30,7 +30,7 @@ final class InputOptions {
                     + " when it exists, else the built-in default format).")
     Path config;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Files read at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N", description = "Files, or chunks of a large plain file, read at once (default: ${DEFAULT-VALUE}).")
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     /** The access log format from {@code --format}, the config, or the default. */
@@ -73,12 +73,13 @@ final class InputOptions {
         if (unreadable != null) {
             throw new UsageException(unreadable);
         }
+        // A read buffer per reading thread, not per file or chunk: a large file is many chunks.
+        ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(AccessLogFold::newBuffer);
         LogTally tally = inputs.foldAll(threads,
-                (name, in) -> AccessLogFold.fold(accessFormat, perMinute, name, in),
-                LogTally::combine,
+                (name, in) -> AccessLogFold.fold(accessFormat, perMinute, name, in, buffers.get()),
                 (name, e) -> {
                     LogTally failed = new LogTally();
-                    failed.errors.add(name + ": cannot open: " + e.getMessage());
+                    failed.addReadError(name, -1, "cannot open", e.getMessage());
                     return failed;
                 });
         warn(tally, err);
@@ -94,7 +95,7 @@ final class InputOptions {
                 err.println("  " + sample);
             }
         }
-        for (String error : tally.errors) {
+        for (LogTally.ReadError error : tally.errors) {
             err.println("muxgate-logs: error: " + error);
         }
         err.flush();

@@ -30,6 +30,20 @@ final class LogTally {
         }
     }
 
+    /**
+     * An input that could not be read to its end: what went wrong and, when lines were read
+     * before it ({@code afterLine >= 0}), how many.
+     */
+    record ReadError(String source, long afterLine, String what, String detail) {
+        static final Comparator<ReadError> ORDER = Comparator.comparing(ReadError::toString);
+
+        @Override
+        public String toString() {
+            return source + ": " + what + (afterLine >= 0 ? " after " + afterLine + " lines" : "")
+                    + (detail == null ? "" : ": " + detail);
+        }
+    }
+
     /** One protocol's streams in one minute (epoch minutes). */
     record Minute(String protocol, long minute) {
     }
@@ -40,12 +54,35 @@ final class LogTally {
     long notes;
     long malformed;
     final List<Malformed> samples = new ArrayList<>();
-    final List<String> errors = new ArrayList<>();
+    final List<ReadError> errors = new ArrayList<>();
 
     void addMalformed(String source, long line, String reason) {
         malformed++;
-        samples.add(new Malformed(source, line, reason));
-        trimSamples();
+        if (samples.size() < SAMPLES || Malformed.ORDER.compare(new Malformed(source, line, reason),
+                samples.get(samples.size() - 1)) < 0) {
+            samples.add(new Malformed(source, line, reason));
+            trimSamples();
+        }
+    }
+
+    /** Records that {@code source} could not be read past its first {@code afterLine} lines (-1: not opened). */
+    void addReadError(String source, long afterLine, String what, String detail) {
+        errors.add(new ReadError(source, afterLine, what, detail));
+    }
+
+    /** Every line read: each one is a report line, a writer's note or a malformed line. */
+    long lineCount() {
+        return lines + notes + malformed;
+    }
+
+    /**
+     * Renumbers the lines this tally names by {@code offset}: a chunk of a file is read with its
+     * first line as line 1, and once the lines of the chunks before it are counted, its line
+     * numbers are made the file's.
+     */
+    void shiftLines(long offset) {
+        samples.replaceAll(m -> new Malformed(m.source(), m.line() + offset, m.reason()));
+        errors.replaceAll(e -> e.afterLine() < 0 ? e : new ReadError(e.source(), e.afterLine() + offset, e.what(), e.detail()));
     }
 
     private void trimSamples() {
@@ -77,7 +114,7 @@ final class LogTally {
         samples.addAll(other.samples);
         trimSamples();
         errors.addAll(other.errors);
-        errors.sort(Comparator.naturalOrder());
+        errors.sort(ReadError.ORDER);
     }
 
     @Override

@@ -1,10 +1,10 @@
 package dev.muxgate.logtools;
 
-import java.io.BufferedReader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,16 +21,17 @@ final class SessionLogFold {
         LogTally tally = new LogTally();
         long number = 0;
         // ISO-8859-1 maps every byte to one char, so a stray non-UTF-8 byte is a bad line, not a crash.
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1), 1 << 16)) {
+        try {
+            BoundedLines reader = new BoundedLines(new InputStreamReader(in, StandardCharsets.ISO_8859_1));
             String line;
-            while ((line = reader.readLine()) != null) {
+            while ((line = reader.next()) != null) {
                 number++;
-                if (line.startsWith("#")) {
-                    tally.notes++;
+                if (reader.tooLong) {
+                    tally.addMalformed(source, number, "is longer than " + AccessLogFold.MAX_LINE + " bytes");
                     continue;
                 }
-                if (line.length() > AccessLogFold.MAX_LINE) {
-                    tally.addMalformed(source, number, "is longer than " + AccessLogFold.MAX_LINE + " bytes");
+                if (line.startsWith("#")) {
+                    tally.notes++;
                     continue;
                 }
                 SessionLogLine session;
@@ -52,10 +53,71 @@ final class SessionLogFold {
                 });
             }
         } catch (EOFException e) {
-            tally.errors.add(source + ": ends early (truncated gzip?) after " + number + " lines");
+            tally.addReadError(source, number, "ends early (truncated gzip?)", null);
         } catch (IOException e) {
-            tally.errors.add(source + ": read failed after " + number + " lines: " + e.getMessage());
+            tally.addReadError(source, number, "read failed", e.getMessage());
         }
         return tally;
+    }
+
+    /**
+     * The lines of a reader, split as {@code BufferedReader.readLine} splits them (at {@code \n},
+     * {@code \r} or {@code \r\n}), except that a line longer than {@link AccessLogFold#MAX_LINE}
+     * is dropped as it is read instead of being held whole: memory stays bounded by the limit.
+     */
+    private static final class BoundedLines {
+        private final Reader in;
+        private final char[] buf = new char[1 << 16];
+        private int pos;
+        private int limit;
+        /** The last line ended with {@code \r}: a {@code \n} right after it belongs to it. */
+        private boolean skipNewline;
+        /** The line {@link #next} returned last was too long (and is returned empty). */
+        boolean tooLong;
+
+        BoundedLines(Reader in) {
+            this.in = in;
+        }
+
+        /** The next line without its terminator, or null at the end. */
+        String next() throws IOException {
+            StringBuilder line = new StringBuilder();
+            boolean started = false;
+            tooLong = false;
+            while (true) {
+                if (pos == limit) {
+                    int n = in.read(buf, 0, buf.length);
+                    if (n <= 0) {
+                        pos = limit = 0;
+                        return started ? line.toString() : null;
+                    }
+                    pos = 0;
+                    limit = n;
+                }
+                if (skipNewline) {
+                    skipNewline = false;
+                    if (buf[pos] == '\n') {
+                        pos++;
+                        continue;
+                    }
+                }
+                started = true;
+                int start = pos;
+                while (pos < limit && buf[pos] != '\n' && buf[pos] != '\r') {
+                    pos++;
+                }
+                if (!tooLong && line.length() + (pos - start) > AccessLogFold.MAX_LINE) {
+                    tooLong = true;
+                    line.setLength(0);
+                } else if (!tooLong) {
+                    line.append(buf, start, pos - start);
+                }
+                if (pos < limit) {
+                    skipNewline = buf[pos] == '\r';
+                    pos++;
+                    return line.toString();
+                }
+            }
+        }
     }
 }

@@ -110,7 +110,14 @@ class GeneratedLogTest {
             assertEquals(0, together.status(), together.err());
             assertEquals("", together.err());
             assertEquals(concatenated.out(), together.out(), command);
+            // The same files named by a glob the shell left alone (quoted).
+            LogFixtures.Run globbed = LogFixtures.run(command, "--output", "json", dir.resolve("access.log*").toString());
+            assertEquals(0, globbed.status(), globbed.err());
+            assertEquals(concatenated.out(), globbed.out(), command + " with a glob");
         }
+        LogFixtures.Run nothing = LogFixtures.run("summary", dir.resolve("nothing*.log").toString());
+        assertEquals(2, nothing.status());
+        assertTrue(nothing.err().contains("no such file"), nothing.err());
         LogFixtures.Run summary = LogFixtures.run("summary", "--output", "csv", whole.toString());
         assertTrue(summary.out().contains("\r\nh2,7,11118,"), summary.out());
     }

@@ -1,0 +1,165 @@
+package dev.muxgate.logtools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A large plain file read as newline-aligned chunks in parallel gives the same tally as reading it whole. */
+class LogChunkTest {
+
+    @TempDir
+    Path dir;
+
+    /** Line numbers (from 1) of the bad lines {@link #awkwardLog} writes, and the last line's number. */
+    static final List<Long> BAD_LINES = List.of(3L, 700L, 1500L, 2200L, 3001L);
+
+    /**
+     * Generated sessions with, in between: a non-UTF-8 line, CRLF lines, a writer's note, an empty
+     * line, a line of over 1 MiB, and a last line with no newline that is malformed.
+     */
+    static byte[] awkwardLog() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<String> lines = GeneratedLogTest.lines().subList(0, 2996);
+        int next = 0;
+        for (long number = 1; number <= 3000; number++) {
+            if (number == 3) {
+                out.writeBytes(new byte[] {'1', '.', '0', '0', '0', ' ', (byte) 0xFF, (byte) 0xFE, '\n'});
+            } else if (number == 700) {
+                out.writeBytes("\n".getBytes(StandardCharsets.ISO_8859_1));
+            } else if (number == 1500) {
+                byte[] huge = new byte[AccessLogFold.MAX_LINE + 10];
+                Arrays.fill(huge, (byte) 'x');
+                out.writeBytes(huge);
+                out.write('\n');
+            } else if (number == 2200) {
+                out.writeBytes("not a line\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            } else if (number == 1000) {
+                out.writeBytes("# note\n".getBytes(StandardCharsets.ISO_8859_1));
+            } else {
+                String end = number % 3 == 0 ? "\r\n" : "\n";
+                out.writeBytes((lines.get(next++) + end).getBytes(StandardCharsets.ISO_8859_1));
+            }
+        }
+        out.writeBytes("1.000 truncated".getBytes(StandardCharsets.ISO_8859_1)); // line 3001
+        return out.toByteArray();
+    }
+
+    private static LogTally whole(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return AccessLogFold.fold(LogFixtures.DEFAULT, true, file.toString(), in);
+        }
+    }
+
+    private static LogTally chunked(Path file, long chunkBytes, int threads) {
+        return new LogInputs(List.of(file.toString()), null, chunkBytes).foldAll(threads,
+                (name, in) -> AccessLogFold.fold(LogFixtures.DEFAULT, true, name, in),
+                (name, e) -> {
+                    throw new AssertionError(name, e);
+                });
+    }
+
+    @Test
+    void chunksOfEverySizeGiveTheWholeFilesTallyWithItsLineNumbers() throws IOException {
+        Path file = Files.write(dir.resolve("access.log"), awkwardLog());
+        LogTally whole = whole(file);
+        assertEquals(2995, whole.lines);
+        assertEquals(1, whole.notes);
+        assertEquals(BAD_LINES.size(), whole.malformed);
+        assertEquals(BAD_LINES, whole.samples.stream().map(LogTally.Malformed::line).toList());
+        assertTrue(whole.samples.get(2).reason().contains("longer than"), whole.samples.toString());
+        // From a chunk per line to one chunk, on one thread and on several.
+        for (long chunkBytes : new long[] {1, 997, 100_000, AccessLogFold.MAX_LINE, 3L << 20}) {
+            for (int threads : chunkBytes == 997 ? new int[] {1, 3} : new int[] {3}) {
+                LogTally chunked = chunked(file, chunkBytes, threads);
+                assertEquals(whole, chunked, "chunks of " + chunkBytes + " on " + threads + " threads");
+                assertEquals(whole.sessions, chunked.sessions);
+            }
+        }
+    }
+
+    @Test
+    void linesCutByEveryReadGiveTheSameTally() throws IOException {
+        byte[] bytes = awkwardLog();
+        Path file = Files.write(dir.resolve("access.log"), bytes);
+        java.util.Random random = new java.util.Random(3);
+        // A stream that hands out 1 to 300 bytes per read, so lines and CRLFs are cut everywhere.
+        InputStream trickle = new java.io.ByteArrayInputStream(bytes) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 1 + random.nextInt(300)));
+            }
+        };
+        assertEquals(whole(file), AccessLogFold.fold(LogFixtures.DEFAULT, true, file.toString(), trickle));
+    }
+
+    @Test
+    void chunkBoundariesFallJustAfterANewlineAndCoverTheFile() throws IOException {
+        byte[] bytes = awkwardLog();
+        Path file = Files.write(dir.resolve("access.log"), bytes);
+        for (long chunkBytes : new long[] {1, 50, 4096, 1L << 20}) {
+            List<LogChunk> chunks = LogChunk.split(file, bytes.length, chunkBytes);
+            long at = 0;
+            for (LogChunk chunk : chunks) {
+                assertEquals(at, chunk.from());
+                assertTrue(chunk.to() > chunk.from());
+                assertTrue(chunk.to() == bytes.length || bytes[(int) chunk.to() - 1] == '\n', "chunk " + chunk);
+                at = chunk.to();
+            }
+            assertEquals(bytes.length, at);
+        }
+    }
+
+    @Test
+    void chunkPartialsCombineToTheWholeInAnyGrouping() throws IOException {
+        Path file = Files.write(dir.resolve("access.log"), awkwardLog());
+        List<LogTally> parts = new ArrayList<>();
+        long linesBefore = 0;
+        for (LogChunk chunk : LogChunk.split(file, Files.size(file), 20_000)) {
+            LogTally part;
+            try (InputStream in = chunk.open()) {
+                part = AccessLogFold.fold(LogFixtures.DEFAULT, true, file.toString(), in);
+            }
+            part.shiftLines(linesBefore);
+            linesBefore += part.lineCount();
+            parts.add(part);
+        }
+        assertTrue(parts.size() >= 3, "parts: " + parts.size());
+        LogTally left = parts.get(0);
+        for (int i = 1; i < parts.size(); i++) {
+            left = LogTally.combine(left, parts.get(i));
+        }
+        LogTally right = parts.get(parts.size() - 1);
+        for (int i = parts.size() - 2; i >= 0; i--) {
+            right = LogTally.combine(parts.get(i), right);
+        }
+        LogTally reversed = parts.get(parts.size() - 1);
+        for (int i = parts.size() - 2; i >= 0; i--) {
+            reversed = LogTally.combine(reversed, parts.get(i));
+        }
+        LogTally whole = whole(file);
+        assertEquals(whole, left);
+        assertEquals(whole, right);
+        assertEquals(whole, reversed);
+    }
+
+    @Test
+    void anEmptyFileHasNoLinesWholeOrChunked() throws IOException {
+        Path file = Files.write(dir.resolve("empty.log"), new byte[0]);
+        assertEquals(0, whole(file).lineCount());
+        assertEquals(new LogTally(), chunked(file, 1, 2));
+        LogFixtures.Run run = LogFixtures.run("summary", "--output", "csv", file.toString());
+        assertEquals(0, run.status(), run.err());
+        assertEquals("", run.err());
+    }
+}
