@@ -4,7 +4,8 @@
 #
 #   bench/vs-peers.sh                 # throughput, 1 KiB and 64 KiB bodies
 #   bench/vs-peers.sh --quick         # 10x fewer requests
-#   bench/vs-peers.sh --mode idle     # any peers.sh option passes through
+#   MUXGATE_WARMUP_REQUESTS=0 bench/vs-peers.sh --mode idle   # any peers.sh option passes through;
+#                                     # idle memory wants a fresh process, so no warm-up load first
 #
 # muxgate runs as the peers do: one core (PROXY_CPU, default 1), so one event loop; its origin
 # pool has the same room as nginx's (512); no access or session log, like the peers (set
