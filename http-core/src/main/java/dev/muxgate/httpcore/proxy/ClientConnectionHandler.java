@@ -9,6 +9,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -140,6 +143,16 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         if (current != null && (current.requestComplete() || msg instanceof HttpRequest)) {
             backlog.add(msg);
             pause(PAUSE_PIPELINE);
+            return;
+        }
+        if (msg instanceof FullHttpRequest full && full.decoderResult().isSuccess()) {
+            // A whole request in one object, as a plugin that speaks messages may write it: the
+            // state machine takes a head and then its body, like everything the decoder hands on.
+            // A failed one is the decoder's verdict on bad bytes and goes on whole, to be refused.
+            HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
+            LastHttpContent body = new DefaultLastHttpContent(full.content(), full.trailingHeaders());
+            process(head);
+            process(body);
             return;
         }
         if (msg instanceof HttpRequest request) {

@@ -34,6 +34,16 @@ final class RequestCheck {
         this.viaName = viaName;
     }
 
+    /** The size of the header block as HTTP/1.1 writes it: name, colon, space, value, CRLF. */
+    private static long headerBytes(HttpHeaders headers) {
+        long bytes = 0;
+        for (var it = headers.iteratorCharSequence(); it.hasNext(); ) {
+            var field = it.next();
+            bytes += field.getKey().length() + field.getValue().length() + 4;
+        }
+        return bytes;
+    }
+
     /** The host (without port, lower case), the Host value and the origin-form target. */
     record Checked(String hostName, String hostHeader, String originForm, long contentLength, boolean chunked) {
     }
@@ -52,6 +62,16 @@ final class RequestCheck {
         if (headers.size() > limits.headerCount()) {
             throw new ProxyException(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, Result.ERR_INVALID_REQ,
                     "more than " + limits.headerCount() + " header fields");
+        }
+        // The byte decoder bounds these for bytes; a plugin that hands over decoded messages
+        // (h2, SPDY) meets the same limits here.
+        if (request.uri().length() > limits.requestLineBytes()) {
+            throw new ProxyException(HttpResponseStatus.REQUEST_URI_TOO_LONG, Result.ERR_INVALID_REQ,
+                    "request target longer than " + limits.requestLineBytes() + " bytes");
+        }
+        if (headerBytes(headers) > limits.headerBytes()) {
+            throw new ProxyException(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, Result.ERR_INVALID_REQ,
+                    "header fields larger than " + limits.headerBytes() + " bytes");
         }
         HttpMethod method = request.method();
         if (HttpMethod.CONNECT.equals(method)) {
