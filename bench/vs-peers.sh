@@ -65,5 +65,6 @@ for _ in $(seq 1 1800); do   # up to 180 s: the warm-up runs before the listener
 done
 grep -q "muxgate: ready" "$work/muxgate.out" || { echo "vs-peers: muxgate did not start" >&2; cat "$work/muxgate.out" >&2; exit 1; }
 echo "muxgate pid $pid pinned to cpu $PROXY_CPU, logs $LOGS" >&2
+grep 'muxgate: warm-up' "$work/muxgate.out" >&2 || true
 
 PROXY_CPU="$PROXY_CPU" bash "$HARNESS" --target "muxgate=$PORT" "$@"
