@@ -39,6 +39,13 @@ public final class Main {
             System.exit(EXIT_CONFIG);
             return;
         }
+        try {
+            ListenerPortProbe.check(config);
+        } catch (java.io.IOException e) {
+            System.err.println("muxgate: could not start: " + describe(e));
+            System.exit(EXIT_START);
+            return;
+        }
         warmUp(config);
         Gateway gateway;
         try {

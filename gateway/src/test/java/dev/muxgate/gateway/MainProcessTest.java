@@ -83,6 +83,23 @@ class MainProcessTest {
         }
     }
 
+    @Test
+    void aTakenPortStopsStartUpBeforeTheWarmUp() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            Path conf = dir.resolve("taken.yaml");
+            Files.writeString(conf, "listeners:\n  http:\n    enabled: false\n"
+                    + "tls:\n  host: 127.0.0.1\n  port: " + taken.getLocalPort() + "\n  state-dir: " + dir.resolve("state")
+                    + "\nadmin:\n  enabled: false\n"
+                    + "logs:\n  access:\n    enabled: false\n  session:\n    enabled: false\n");
+            Result r = run("--config", conf.toString());
+            assertEquals(Main.EXIT_START, r.exit, r.stdout + r.stderr);
+            assertTrue(r.stderr.contains("TLS listener 127.0.0.1:" + taken.getLocalPort())
+                    && r.stderr.contains("already in use"), r.stderr);
+            assertTrue(!r.stdout.contains("warming up"), "no warm-up for a gateway that cannot start: " + r.stdout);
+        }
+    }
+
     record Result(int exit, String stdout, String stderr) {
     }
 
