@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code muxgate} process as an operator meets it: exit statuses and the messages they read. */
-@Timeout(60)
+@Timeout(180)
 class MainProcessTest {
 
     @TempDir
@@ -57,7 +57,7 @@ class MainProcessTest {
         Files.writeString(conf, "listeners:\n  http:\n    host: 127.0.0.1\n    port: 0\n"
                 + "tls:\n  host: 127.0.0.1\n  port: 0\n  state-dir: " + dir.resolve("state") + "\n"
                 + "admin:\n  port: 0\n"
-                + "warm-up:\n  requests: 500\n  max-time: 30s\n"
+                + "warm-up:\n  requests: 500\n  max-time: 120s\n"
                 + "logs:\n  access:\n    path: " + log + "\n  session:\n    path: " + dir.resolve("session.log") + "\n");
         Process p = start("--config", conf.toString());
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -102,7 +102,7 @@ class SessionResumptionTest {
         }
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         // h2's SETTINGS follow the handshake at once, and the tickets with them; then hang up.
-        TimeUnit.MILLISECONDS.sleep(700);
+        TimeUnit.MILLISECONDS.sleep(1500);
         try (OutputStream stdin = process.getOutputStream()) {
             stdin.flush();
         }

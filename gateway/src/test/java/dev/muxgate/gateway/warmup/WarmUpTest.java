@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-@Timeout(120)
+@Timeout(300)
 class WarmUpTest {
 
     @TempDir
@@ -38,7 +38,7 @@ class WarmUpTest {
         return GatewayConfig.defaults(dir.resolve("gateway.yaml")).withCore(core)
                 .withTls(TlsConfig.defaults().withListener("127.0.0.1", 0).withStateDir(dir.resolve("state")))
                 .withSessionLog(new SessionLogConfig(true, dir.resolve("session.log"), 0, Duration.ZERO, 0, 1024))
-                .withWarmUp(new WarmUpConfig(400, Duration.ofSeconds(60)));
+                .withWarmUp(new WarmUpConfig(400, Duration.ofSeconds(150)));
     }
 
     @Test
