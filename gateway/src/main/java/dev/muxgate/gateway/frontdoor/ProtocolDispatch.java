@@ -8,7 +8,6 @@ import dev.muxgate.spdy.h2.H2SessionEvents;
 import dev.muxgate.spdy.h2.H2SessionInitializer;
 import dev.muxgate.spdy.spdy.SpdySessionInitializer;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
@@ -23,8 +22,6 @@ import javax.net.ssl.SSLSession;
  * clients that negotiated nothing) one plugin connection carrying the bytes as they are.
  */
 final class ProtocolDispatch extends ApplicationProtocolNegotiationHandler {
-
-    private static final ChannelHandler[] NO_CODEC = new ChannelHandler[0];
 
     private final SessionContext session;
     private final H2SessionInitializer h2;
@@ -86,7 +83,7 @@ final class ProtocolDispatch extends ApplicationProtocolNegotiationHandler {
                 session.streamOpened();
                 ctx.channel().closeFuture().addListener(f -> session.streamClosed());
                 observer.streamOpened(session, ctx.channel());
-                ctx.pipeline().addLast("bridge", new StreamBridge(connector, identity.forStream(0), () -> NO_CODEC));
+                ctx.pipeline().addLast("bridge", new StreamBridge(connector, identity.forStream(0)));
             }
             default -> {
                 session.closeReason("protocol " + protocol + " is not served");

@@ -72,11 +72,11 @@ public final class SessionTicketKeys implements AutoCloseable {
         try {
             if (config.keyFile() != null) {
                 keys.reload(true);
-                keys.timer.scheduleWithFixedDelay(() -> keys.reload(false), config.reloadInterval().toMillis(),
-                        config.reloadInterval().toMillis(), TimeUnit.MILLISECONDS);
+                keys.timer.scheduleWithFixedDelay(keys.guarded(() -> keys.reload(false)),
+                        config.reloadInterval().toMillis(), config.reloadInterval().toMillis(), TimeUnit.MILLISECONDS);
             } else {
                 keys.rotate();
-                keys.timer.scheduleAtFixedRate(keys::rotate, config.rotateInterval().toMillis(),
+                keys.timer.scheduleAtFixedRate(keys.guarded(keys::rotate), config.rotateInterval().toMillis(),
                         config.rotateInterval().toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (RuntimeException e) {
@@ -84,6 +84,21 @@ public final class SessionTicketKeys implements AutoCloseable {
             throw e;
         }
         return keys;
+    }
+
+    /**
+     * A scheduled task that throws is never run again: the keys would silently stop rotating. Say
+     * why, count it, and keep the schedule.
+     */
+    private Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                reloadFailures.incrementAndGet();
+                notes.accept("tls.session-tickets: keeping the previous keys: " + e);
+            }
+        };
     }
 
     /**

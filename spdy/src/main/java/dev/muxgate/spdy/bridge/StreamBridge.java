@@ -4,19 +4,17 @@ import dev.muxgate.httpcore.connect.ConnectOptions;
 import dev.muxgate.httpcore.connect.HttpConnector;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.util.ReferenceCountUtil;
-import java.util.function.Supplier;
 
 /**
  * Joins one client stream (an h2 or SPDY stream channel, or a whole HTTP/1.1 connection) to one
  * plugin connection into the proxy core, and relays messages both ways: what the stream reads is
  * written to the plugin connection, what the plugin connection reads is written to the stream.
- * The same class serves every protocol; only the codec put on the plugin side differs (HTTP/1.1
- * encoding for multiplexed streams, none for an HTTP/1.1 connection that already speaks it).
+ * The same class serves every protocol, and relays what it is given as it is: h2 and SPDY stream
+ * codecs hand it HTTP messages (their plugin connections say so, {@code ConnectOptions.httpMessages}),
+ * an HTTP/1.1 connection hands it bytes.
  *
  * <p>Backpressure runs both ways through writability and auto-read, so neither side ever holds a
  * whole body. Either side closing closes the other: a stream reset aborts the core's transaction
@@ -26,21 +24,17 @@ public final class StreamBridge extends ChannelDuplexHandler {
 
     private final HttpConnector connector;
     private final ConnectOptions options;
-    private final Supplier<ChannelHandler[]> pluginCodec;
     private ChannelHandlerContext streamCtx;
     private Channel plugin;
     private boolean pluginNeedsFlush;
 
     /**
-     * @param connector   the core's connector
-     * @param options     tag, session number, stream id, client address, TLS facts
-     * @param pluginCodec handlers for the plugin side, between the pipe and the relay; a fresh set
-     *                    per call (e.g. an {@code HttpClientCodec}), or none for a byte relay
+     * @param connector the core's connector
+     * @param options   tag, session number, stream id, client address, TLS facts, messages or bytes
      */
-    public StreamBridge(HttpConnector connector, ConnectOptions options, Supplier<ChannelHandler[]> pluginCodec) {
+    public StreamBridge(HttpConnector connector, ConnectOptions options) {
         this.connector = connector;
         this.options = options;
-        this.pluginCodec = pluginCodec;
     }
 
     @Override
@@ -60,19 +54,7 @@ public final class StreamBridge extends ChannelDuplexHandler {
     }
 
     private void open() {
-        ChannelHandler[] codec = pluginCodec.get();
-        if (codec.length == 0) {
-            // Nothing to put before the relay: spare the per-stream initializer.
-            plugin = connector.connect(options, new PluginSide());
-            return;
-        }
-        plugin = connector.connect(options, new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(codec);
-                ch.pipeline().addLast("relay", new PluginSide());
-            }
-        });
+        plugin = connector.connect(options, new PluginSide());
     }
 
     /** The plugin connection; null before the stream is active. */

@@ -4,7 +4,6 @@ import dev.muxgate.httpcore.connect.HttpConnector;
 import dev.muxgate.spdy.bridge.SessionIdentity;
 import dev.muxgate.spdy.bridge.StreamBridge;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
@@ -20,7 +19,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * Turns a TLS connection that negotiated {@code h2} into an HTTP/2 session: Netty's frame codec
@@ -29,8 +27,6 @@ import java.util.function.Supplier;
  */
 public final class H2SessionInitializer {
 
-    private static final ChannelHandler[] NO_HANDLERS = new ChannelHandler[0];
-    private static final Supplier<ChannelHandler[]> NO_CODEC = () -> NO_HANDLERS;
 
     private final H2Limits limits;
     private final HttpConnector connector;
@@ -87,7 +83,7 @@ public final class H2SessionInitializer {
                 // The stream codec already speaks HTTP/1.1 messages: they cross the plugin
                 // connection as objects, with no encoding on this side nor decoding on the core's.
                 stream.pipeline().addLast("bridge", new StreamBridge(connector,
-                        session.forMessageStream(stream.stream().id()), NO_CODEC));
+                        session.forMessageStream(stream.stream().id())));
             }
         }));
     }

@@ -4,7 +4,6 @@ import dev.muxgate.httpcore.connect.HttpConnector;
 import dev.muxgate.spdy.bridge.SessionIdentity;
 import dev.muxgate.spdy.bridge.StreamBridge;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.spdy.SpdyFrameCodec;
 import io.netty.handler.codec.spdy.SpdyVersion;
@@ -12,7 +11,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * Turns a TLS connection that negotiated {@code spdy/3.1} or {@code spdy/3} into a SPDY session:
@@ -28,8 +26,6 @@ public final class SpdySessionInitializer {
     public static final String SPDY_3_1 = "spdy/3.1";
     public static final String SPDY_3 = "spdy/3";
 
-    private static final ChannelHandler[] NO_HANDLERS = new ChannelHandler[0];
-    private static final Supplier<ChannelHandler[]> NO_CODEC = () -> NO_HANDLERS;
     /** The largest DATA frame the codec hands on; longer frames arrive in pieces of this size. */
     private static final int MAX_DATA_CHUNK = 16 * 1024;
     /**
@@ -82,7 +78,7 @@ public final class SpdySessionInitializer {
                     // The stream codec speaks HTTP/1.1 messages: they cross the plugin connection as
                     // objects, as h2's do, with no byte codec on either side.
                     stream.pipeline().addLast("bridge", new StreamBridge(connector,
-                            session.forMessageStream(stream.streamId()), NO_CODEC));
+                            session.forMessageStream(stream.streamId())));
                 }));
     }
 
