@@ -269,6 +269,12 @@ final class SpdyServerSession extends ChannelDuplexHandler {
             resetStream(stream, SpdyStreamStatus.STREAM_ALREADY_CLOSED);
             return;
         }
+        if (size == 0 && !data.isLast()) {
+            // Costs no window, so the window would not bound a queue of them: dropped on arrival,
+            // as the stream codec would drop it anyway.
+            data.release();
+            return;
+        }
         stream.receiveWindow -= size;
         if (stream.receiveWindow < 0) {
             data.release();
@@ -292,7 +298,14 @@ final class SpdyServerSession extends ChannelDuplexHandler {
             resetStream(stream, SpdyStreamStatus.PROTOCOL_ERROR);
             return;
         }
-        stream.remoteClosed = headers.isLast();
+        if (!headers.isLast()) {
+            // Only trailers that end the request are served (the stream codec refuses the rest);
+            // refused here, on arrival, so such frames cannot pile up behind a slow core.
+            malformed.accept("a HEADERS frame that does not end the request");
+            resetStream(stream, SpdyStreamStatus.PROTOCOL_ERROR);
+            return;
+        }
+        stream.remoteClosed = true;
         stream.receive(headers);
     }
 
@@ -363,8 +376,14 @@ final class SpdyServerSession extends ChannelDuplexHandler {
             // SPDY/3 2.6.8: a new initial window moves every stream's send window by the difference.
             int delta = window - initialSendWindow;
             initialSendWindow = window;
-            for (SpdyStreamChannel stream : streams.values()) {
-                stream.sendWindow += delta;
+            for (SpdyStreamChannel stream : streams.values().toArray(new SpdyStreamChannel[0])) {
+                long moved = (long) stream.sendWindow + delta;
+                if (moved > Integer.MAX_VALUE) {
+                    // A window a WINDOW_UPDATE raised to the maximum cannot move further up.
+                    resetStream(stream, SpdyStreamStatus.FLOW_CONTROL_ERROR);
+                } else {
+                    stream.sendWindow = (int) moved;
+                }
             }
             resumeAll();
         }
@@ -579,7 +598,8 @@ final class SpdyServerSession extends ChannelDuplexHandler {
     }
 
     private void closeIfDone() {
-        if (!streams.isEmpty() || failed) {
+        // After the connection closed, its close promise is done: closing again would throw.
+        if (!streams.isEmpty() || failed || !ctx.channel().isActive()) {
             return;
         }
         if (closePromise != null) {

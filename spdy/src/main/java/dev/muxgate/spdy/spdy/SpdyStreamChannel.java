@@ -184,7 +184,9 @@ final class SpdyStreamChannel extends AbstractChannel {
             if (msg instanceof SpdyDataFrame data) {
                 ByteBuf content = data.content();
                 int size = content.readableBytes();
-                int allowed = session.sendable(this);
+                // A client that lowered the initial window can leave it negative; an empty last
+                // frame still goes out.
+                int allowed = Math.max(0, session.sendable(this));
                 if (size > 0 && allowed <= 0) {
                     blocked = true;
                     return wrote;

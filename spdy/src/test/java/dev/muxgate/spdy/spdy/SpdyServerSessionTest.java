@@ -12,6 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.spdy.DefaultSpdyHeadersFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyPingFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;
@@ -360,6 +361,48 @@ class SpdyServerSessionTest {
         ch.pipeline().fireUserEventTriggered(io.netty.handler.timeout.IdleStateEvent.ALL_IDLE_STATE_EVENT);
         assertNull(ch.readOutbound());
         assertTrue(ch.isOpen());
+    }
+
+    @Test
+    void aHeadersFrameThatDoesNotEndTheRequestIsRefusedOnArrival() {
+        session(SpdyLimits.defaults(), true);
+        skipStartFrames();
+        ch.writeInbound(syn(1, false));
+        ch.writeInbound(new DefaultSpdyHeadersFrame(1));
+        SpdyRstStreamFrame rst = next(SpdyRstStreamFrame.class);
+        assertEquals(SpdyStreamStatus.PROTOCOL_ERROR, rst.status());
+        assertEquals(List.of("a HEADERS frame that does not end the request"), malformed);
+    }
+
+    @Test
+    void anEmptyLastFrameGoesOutWhenALoweredInitialWindowLeftTheStreamNegative() {
+        session(SpdyLimits.defaults(), false);
+        next(SpdySettingsFrame.class);
+        ch.writeInbound(syn(1, true));
+        Channel stream = recorders.get(0).channel;
+        stream.writeAndFlush(data(1, 1000, false));
+        ReferenceCountUtil.release(next(SpdyDataFrame.class));
+        SpdySettingsFrame settings = new DefaultSpdySettingsFrame();
+        settings.setValue(SpdySettingsFrame.SETTINGS_INITIAL_WINDOW_SIZE, 10);
+        ch.writeInbound(settings); // 1000 sent against a window of 10: the send window is now negative
+        stream.writeAndFlush(data(1, 0, true));
+        SpdyDataFrame last = next(SpdyDataFrame.class);
+        assertTrue(last.isLast());
+        assertEquals(0, last.content().readableBytes());
+        last.release();
+    }
+
+    @Test
+    void aNewInitialWindowThatWouldOverflowAStreamWindowResetsThatStream() {
+        session(SpdyLimits.defaults(), false);
+        next(SpdySettingsFrame.class);
+        ch.writeInbound(syn(1, true));
+        ch.writeInbound(new DefaultSpdyWindowUpdateFrame(1, Integer.MAX_VALUE - WINDOW));
+        SpdySettingsFrame settings = new DefaultSpdySettingsFrame();
+        settings.setValue(SpdySettingsFrame.SETTINGS_INITIAL_WINDOW_SIZE, WINDOW + 1);
+        ch.writeInbound(settings);
+        SpdyRstStreamFrame rst = next(SpdyRstStreamFrame.class);
+        assertEquals(SpdyStreamStatus.FLOW_CONTROL_ERROR, rst.status());
     }
 
     /** Records what a stream reads. */
