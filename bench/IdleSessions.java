@@ -87,7 +87,8 @@ public final class IdleSessions {
             Bootstrap one = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel ch) {
-                    SslHandler ssl = tls.newHandler(ch.alloc(), host, port);
+                    // No peer host: the client session cache stays out, so every session is a full handshake.
+                    SslHandler ssl = tls.newHandler(ch.alloc());
                     ssl.setHandshakeTimeoutMillis(STEP_TIMEOUT_MS);
                     ch.pipeline().addLast(ssl, new IdleH2Session(inFlight));
                 }

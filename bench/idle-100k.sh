@@ -74,6 +74,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# bin/muxgate's own sizing rule for many sessions (see its comments and the README).
+export MUXGATE_HEAP="${MUXGATE_HEAP:-$((256 + SESSIONS * 10 / 1024))m}"
 taskset -c "$PROXY_CPU" bin/muxgate --config "$work/gateway.yaml" > "$work/muxgate.out" 2>&1 &
 pid=$!
 for _ in $(seq 1 1800); do
@@ -93,7 +95,7 @@ sleep 2
 mean0="$(mean_ms)"
 sleep 3
 rss0="$(rss)"
-echo "idle-100k: gateway pid $jpid on cpu $PROXY_CPU, RSS $rss0 MiB, good client mean $mean0 ms; opening $SESSIONS sessions from $SOURCES addresses" >&2
+echo "idle-100k: gateway pid $jpid on cpu $PROXY_CPU, heap $MUXGATE_HEAP, RSS $rss0 MiB, good client mean $mean0 ms; opening $SESSIONS sessions from $SOURCES addresses" >&2
 
 mkfifo "$work/hold"
 taskset -c "$LOAD_CPU" java -Xss256k -Xmx6g -cp "gateway/target/lib/*" bench/IdleSessions.java \

@@ -92,8 +92,14 @@ class SessionResumptionTest {
      * tickets (sent after the handshake) arrive; "New" or "Reused".
      */
     private static String handshake(int port, String version, Path sessionOut, Path sessionIn) throws Exception {
+        return handshake(port, List.of(version), sessionOut, sessionIn);
+    }
+
+    private static String handshake(int port, List<String> options, Path sessionOut, Path sessionIn)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
-                version, "-alpn", "h2"));
+                "-alpn", "h2"));
+        command.addAll(options);
         if (sessionOut != null) {
             command.addAll(List.of("-sess_out", sessionOut.toString()));
         }
@@ -151,6 +157,28 @@ class SessionResumptionTest {
         String metrics = gateway.metrics().scrape();
         assertTrue(metrics.contains("muxgate_tls_handshakes_total{resumed=\"true\"} 1.0"), metrics);
         assertTrue(metrics.contains("muxgate_tls_handshakes_total{resumed=\"false\"} 1.0"), metrics);
+    }
+
+    @Test
+    void withTicketsOnTheServerKeepsNoSessionIdCacheAndWithoutThemItDoes() throws Exception {
+        // A TLS 1.2 client that refuses tickets can only resume by session id, from server state.
+        List<String> noTicket = List.of("-tls1_2", "-no_ticket");
+        Gateway withTickets = start("tickets", SessionTicketConfig.defaults());
+        Path first = dir.resolve("no-ticket-1.pem");
+        assertEquals("New", handshake(withTickets.tlsAddress().getPort(), noTicket, first, null));
+        // With no cache the server gives no session id, so openssl has nothing to save; should it
+        // save one anyway, the id must not resume.
+        if (Files.exists(first)) {
+            assertEquals("New", handshake(withTickets.tlsAddress().getPort(), noTicket, null, first),
+                    "tickets on: no per-session state is kept, so a session id does not resume");
+        }
+        SessionTicketConfig d = SessionTicketConfig.defaults();
+        Gateway without = start("no-tickets",
+                new SessionTicketConfig(false, null, d.rotateInterval(), d.reloadInterval()));
+        Path second = dir.resolve("no-ticket-2.pem");
+        assertEquals("New", handshake(without.tlsAddress().getPort(), noTicket, second, null));
+        assertEquals("Reused", handshake(without.tlsAddress().getPort(), noTicket, null, second),
+                "tickets off: the session-id cache is what resumes");
     }
 
     @ParameterizedTest
