@@ -31,7 +31,10 @@ final class Balancer implements AutoCloseable {
         return false;
     }
 
-    /** HAProxy in TCP mode: each {@code listen -> target} pair forwards with {@code send-proxy-v2}. */
+    /**
+     * HAProxy in TCP mode: each {@code listen -> target} pair forwards with {@code send-proxy-v2},
+     * and a CRC32C TLV in every header, a type the gateway does not use and must skip.
+     */
     static Balancer haproxy(Path dir, int[][] listenToTarget) throws IOException, InterruptedException {
         StringBuilder cfg = new StringBuilder("""
                 global
@@ -45,7 +48,7 @@ final class Balancer implements AutoCloseable {
         for (int i = 0; i < listenToTarget.length; i++) {
             cfg.append("listen gw").append(i).append('\n')
                     .append("    bind 127.0.0.1:").append(listenToTarget[i][0]).append('\n')
-                    .append("    server gateway 127.0.0.1:").append(listenToTarget[i][1]).append(" send-proxy-v2\n");
+                    .append("    server gateway 127.0.0.1:").append(listenToTarget[i][1]).append(" send-proxy-v2 proxy-v2-options crc32c\n");
         }
         Path file = dir.resolve("haproxy.cfg");
         Files.writeString(file, cfg);
