@@ -10,6 +10,7 @@ import dev.muxgate.gateway.session.SessionLog;
 import dev.muxgate.gateway.session.SessionNumbers;
 import dev.muxgate.gateway.tls.TlsConfig;
 import dev.muxgate.gateway.tls.TlsFrontEnd;
+import dev.muxgate.httpcore.balancer.ProxyProtocolStats;
 import dev.muxgate.httpcore.origin.Transport;
 import dev.muxgate.httpcore.proxy.ProxyCore;
 import dev.muxgate.spdy.h2.H2SessionInitializer;
@@ -64,6 +65,7 @@ public final class Gateway implements AutoCloseable {
             startedCore = ProxyCore.builder(config.core()).transport(transport).workers(loops)
                     .originLatency(startedMetrics::recordOrigin).start();
             startedMetrics.bindCore(startedCore.stats());
+            startedMetrics.bindProxyProtocol("http", startedCore.listenerProxyProtocol());
             startedSessionLog = SessionLog.open(config.sessionLog());
             startedMetrics.bindJvmMetrics();
             startedAccounting = new SessionAccounting(startedMetrics, live, startedSessionLog, sessionEnded);
@@ -74,6 +76,8 @@ public final class Gateway implements AutoCloseable {
                 SpdySessionInitializer spdy = new SpdySessionInitializer(config.spdy(), startedCore.connector(),
                         config.shutdownGrace());
                 SessionNumbers numbers = new SessionNumbers(config.nodeId());
+                ProxyProtocolStats tlsProxyProtocol = new ProxyProtocolStats();
+                startedMetrics.bindProxyProtocol("tls", tlsProxyProtocol);
                 listener = new ServerBootstrap()
                         .group(loops)
                         .channel(transport.serverChannelClass())
@@ -82,7 +86,7 @@ public final class Gateway implements AutoCloseable {
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new FrontDoorInitializer(numbers, startedTls, h2, spdy, startedCore.connector(),
                                 startedCore.listenAddress(), startedAccounting, liveSessions,
-                                new ConnectionCaps(config.connections())))
+                                new ConnectionCaps(config.connections()), tlsProxyProtocol))
                         .bind(config.tls().host(), config.tls().port())
                         .sync()
                         .channel();

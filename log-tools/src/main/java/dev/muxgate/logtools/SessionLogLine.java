@@ -7,16 +7,16 @@ import java.util.List;
  * One line of the session log, read back. The field order is fixed by the gateway's writer and
  * <b>must match {@code dev.muxgate.gateway.session.SessionLogFormat.FIELDS}</b> (log-tools cannot
  * depend on the gateway module; a test in the gateway is the place to pin the two together):
- * {@code time number protocol chi chp sni tlsv cipher ttms streams bytes_in bytes_out reason resumed},
- * one space apart, text escaped as in the access log. Lines from before {@code resumed} was added
- * (one field fewer) are read too.
+ * {@code time number protocol chi chp sni tlsv cipher ttms streams bytes_in bytes_out reason resumed node},
+ * one space apart, text escaped as in the access log. Lines from before {@code node} and
+ * {@code resumed} were added (one or two fields fewer) are read too.
  */
 record SessionLogLine(long endMillis, long number, String protocol, String client, long streams) {
 
     /** The field names in line order; a copy of the gateway's {@code SessionLogFormat.FIELDS}. */
     static final List<String> FIELDS = List.of(
             "time", "number", "protocol", "chi", "chp", "sni", "tlsv", "cipher",
-            "ttms", "streams", "bytes_in", "bytes_out", "reason", "resumed");
+            "ttms", "streams", "bytes_in", "bytes_out", "reason", "resumed", "node");
 
     private static final int TIME = FIELDS.indexOf("time");
     private static final int NUMBER = FIELDS.indexOf("number");
@@ -35,7 +35,7 @@ record SessionLogLine(long endMillis, long number, String protocol, String clien
      */
     static SessionLogLine parse(String line) {
         String[] tokens = line.split(" ", -1);
-        if (tokens.length != FIELDS.size() && tokens.length != FIELDS.size() - 1) {
+        if (tokens.length > FIELDS.size() || tokens.length < FIELDS.size() - 2) {
             throw new IllegalArgumentException("has " + tokens.length + " fields, not " + FIELDS.size());
         }
         for (String token : tokens) {

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code sessions}: one row per client session, the busiest (or biggest, or earliest) first. */
 @Command(name = "sessions", mixinStandardHelpOptions = true,
-        description = {"Per client session (pitag, piid): client address, first and last request time (UTC), "
+        description = {"Per client session (pitag, piid): the gateway's node id (the top bits of piid), "
+                + "client address, first and last request time (UTC), "
                 + "streams, bytes and status mix. Untagged lines (no pitag, or piid 0) belong to no session "
                 + "and are left out."})
 final class SessionsCommand implements Callable<Integer> {
@@ -75,6 +76,15 @@ final class SessionsCommand implements Callable<Integer> {
         return top == 0 || rows.size() <= top ? rows : rows.subList(0, top);
     }
 
+    /**
+     * The node id of the gateway that numbered session {@code piid}: bits 48..62 of the number, the
+     * layout of the gateway's {@code SessionNumbers} (sign bit clear, 15 bits of node id, 48 bits of
+     * sequence), so a fleet's merged logs say which gateway served each session.
+     */
+    static int nodeOf(long piid) {
+        return (int) (piid >>> 48);
+    }
+
     static void write(List<Map.Entry<SessionKey, SessionTally>> rows, ReportOutput.Format format, PrintWriter out) {
         if (format == ReportOutput.Format.json) {
             out.print("[");
@@ -83,6 +93,7 @@ final class SessionsCommand implements Callable<Integer> {
                 SessionTally s = rows.get(i).getValue();
                 out.print(i == 0 ? "\n" : ",\n");
                 out.print("  {\"protocol\": " + ReportOutput.json(k.protocol()) + ", \"piid\": " + k.id()
+                        + ", \"node\": " + nodeOf(k.id())
                         + ", \"client\": " + ReportOutput.json(s.client)
                         + ", \"first\": " + (s.hasTime() ? ReportOutput.json(ReportOutput.time(s.first, true)) : "null")
                         + ", \"last\": " + (s.hasTime() ? ReportOutput.json(ReportOutput.time(s.last, true)) : "null")
@@ -96,13 +107,14 @@ final class SessionsCommand implements Callable<Integer> {
         List<List<String>> cells = new ArrayList<>();
         for (Map.Entry<SessionKey, SessionTally> e : rows) {
             SessionTally s = e.getValue();
-            cells.add(List.of(e.getKey().protocol(), Long.toString(e.getKey().id()), s.client == null ? "-" : s.client,
+            cells.add(List.of(e.getKey().protocol(), Long.toString(e.getKey().id()), Integer.toString(nodeOf(e.getKey().id())),
+                    s.client == null ? "-" : s.client,
                     ReportOutput.time(s.first, s.hasTime()), ReportOutput.time(s.last, s.hasTime()),
                     Long.toString(s.streams), Long.toString(s.bytes), Long.toString(s.status(2)),
                     Long.toString(s.status(3)), Long.toString(s.status(4)), Long.toString(s.status(5)),
                     Long.toString(s.errors())));
         }
-        ReportOutput.write(format, List.of("protocol", "piid", "client", "first", "last", "streams", "bytes",
+        ReportOutput.write(format, List.of("protocol", "piid", "node", "client", "first", "last", "streams", "bytes",
                 "2xx", "3xx", "4xx", "5xx", "errors"), cells, out);
     }
 }

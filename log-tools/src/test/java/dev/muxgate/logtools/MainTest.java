@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,9 +107,24 @@ class MainTest {
     }
 
     @Test
+    void sessionsShowTheNodeFromTheTopBitsOfPiid() throws IOException {
+        long onNode7 = (7L << 48) | 42;
+        Path log = write("access-nodes.log", LogFixtures.access(1732550000123L, "203.0.113.7", "h2", onNode7, 200, 10) + "\n"
+                + LogFixtures.access(1732550000124L, "203.0.113.8", "h2", 43, 200, 10) + "\n");
+        LogFixtures.Run csv = LogFixtures.run("sessions", "--output", "csv", "--sort", "first", log.toString());
+        assertEquals(0, csv.status(), csv.err());
+        List<String> lines = csv.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("protocol,piid,node,client,"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("h2," + onNode7 + ",7,203.0.113.7,"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("h2,43,0,203.0.113.8,"), lines.get(2));
+        LogFixtures.Run json = LogFixtures.run("sessions", "--output", "json", log.toString());
+        assertTrue(json.out().contains("\"piid\": " + onNode7 + ", \"node\": 7,"), json.out());
+    }
+
+    @Test
     void sessionLogFieldsMatchTheGatewayWriterOrder() {
         assertEquals(java.util.List.of("time", "number", "protocol", "chi", "chp", "sni", "tlsv", "cipher",
-                "ttms", "streams", "bytes_in", "bytes_out", "reason", "resumed"), SessionLogLine.FIELDS);
+                "ttms", "streams", "bytes_in", "bytes_out", "reason", "resumed", "node"), SessionLogLine.FIELDS);
     }
 
     @Test
@@ -118,7 +134,8 @@ class MainTest {
         assertEquals(100, SessionLogLine.parse(older).streams());
         assertEquals(100, SessionLogLine.parse(older + " 1").streams());
         assertEquals(17, SessionLogLine.parse(older + " 0").number());
+        assertEquals(17, SessionLogLine.parse(older + " 0 0").number());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> SessionLogLine.parse(older + " 1 extra"));
+                () -> SessionLogLine.parse(older + " 1 0 extra"));
     }
 }

@@ -2,6 +2,8 @@ package dev.muxgate.gateway.admin;
 
 import dev.muxgate.gateway.frontdoor.ConnectionCaps;
 import dev.muxgate.httpcore.proxy.CoreStats;
+import dev.muxgate.httpcore.balancer.ProxyHeaderRefusal;
+import dev.muxgate.httpcore.balancer.ProxyProtocolStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -110,6 +112,30 @@ public final class GatewayMetrics {
         FunctionCounter.builder("muxgate.core.transactions", core, CoreStats::transactions)
                 .description("Transactions the proxy core has started")
                 .register(registry);
+    }
+
+    /**
+     * Adds the PROXY protocol counters of one listener ({@code tls} or {@code http}), read at scrape
+     * time: headers accepted by version, connections without one where it is optional, and
+     * connections refused by reason. Once per listener.
+     */
+    public void bindProxyProtocol(String listener, ProxyProtocolStats stats) {
+        for (String version : List.of("v1", "v2")) {
+            FunctionCounter.builder("muxgate.proxy.protocol.headers", stats, s -> s.acceptedCount(version))
+                    .description("PROXY protocol headers accepted from trusted balancers")
+                    .tags("listener", listener, "version", version)
+                    .register(registry);
+        }
+        FunctionCounter.builder("muxgate.proxy.protocol.absent", stats, ProxyProtocolStats::absentCount)
+                .description("Connections without a PROXY protocol header where it is optional")
+                .tag("listener", listener)
+                .register(registry);
+        for (ProxyHeaderRefusal reason : ProxyHeaderRefusal.values()) {
+            FunctionCounter.builder("muxgate.proxy.protocol.refused", stats, s -> s.refusedCount(reason))
+                    .description("Connections closed before TLS or HTTP for their PROXY protocol header, by reason")
+                    .tags("listener", listener, "reason", reason.tag())
+                    .register(registry);
+        }
     }
 
     /** Adds the JVM's heap and non-heap pools, CPU and uptime (all cheap to scrape). */

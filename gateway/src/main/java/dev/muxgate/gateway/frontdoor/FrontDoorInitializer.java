@@ -3,6 +3,10 @@ package dev.muxgate.gateway.frontdoor;
 import dev.muxgate.gateway.session.SessionNumbers;
 import dev.muxgate.gateway.session.SessionTrafficMeter;
 import dev.muxgate.gateway.tls.TlsFrontEnd;
+import dev.muxgate.httpcore.balancer.ClientAddress;
+import dev.muxgate.httpcore.balancer.ProxyHeaderGate;
+import dev.muxgate.httpcore.balancer.ProxyProtocolConfig;
+import dev.muxgate.httpcore.balancer.ProxyProtocolStats;
 import dev.muxgate.httpcore.connect.HttpConnector;
 import dev.muxgate.spdy.h2.H2SessionInitializer;
 import dev.muxgate.spdy.spdy.SpdySessionInitializer;
@@ -16,9 +20,11 @@ import io.netty.handler.ssl.SniCompletionEvent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of every connection accepted on the TLS listener: a session number, then SNI and
+ * The pipeline of every connection accepted on the TLS listener: (behind a balancer, its PROXY
+ * protocol header first, which names the client) a session number, then SNI and
  * the TLS handshake (with ALPN/NPN), then the protocol dispatch. When the connection ends, the
  * session is reported to the {@link SessionObserver} (session log, metrics).
  */
@@ -33,10 +39,13 @@ public final class FrontDoorInitializer extends ChannelInitializer<Channel> {
     private final SessionObserver observer;
     private final ChannelGroup liveSessions;
     private final ConnectionCaps caps;
+    private final ProxyProtocolStats proxyProtocolStats;
 
     public FrontDoorInitializer(SessionNumbers numbers, TlsFrontEnd tls, H2SessionInitializer h2,
                                 SpdySessionInitializer spdy, HttpConnector connector, SocketAddress coreAddress,
-                                SessionObserver observer, ChannelGroup liveSessions, ConnectionCaps caps) {
+                                SessionObserver observer, ChannelGroup liveSessions, ConnectionCaps caps,
+                                ProxyProtocolStats proxyProtocolStats) {
+        this.proxyProtocolStats = proxyProtocolStats;
         this.caps = caps;
         this.liveSessions = liveSessions;
         this.observer = observer;
@@ -50,7 +59,21 @@ public final class FrontDoorInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
-        if (ch.remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null) {
+        ProxyProtocolConfig proxyProtocol = tls.config().proxyProtocol();
+        long acceptedNanos = System.nanoTime();
+        if (proxyProtocol.enabled()) {
+            // Behind a balancer the client is known only from its header: the caps, the session and
+            // TLS wait for it, and the handshake timeout counts from accept, header included.
+            ch.pipeline().addLast(ProxyHeaderGate.NAME, new ProxyHeaderGate(proxyProtocol, proxyProtocolStats,
+                    tls.config().handshakeTimeout().toNanos(), c -> admit(c, acceptedNanos)));
+        } else {
+            admit(ch, acceptedNanos);
+        }
+    }
+
+    private void admit(Channel ch, long acceptedNanos) {
+        InetSocketAddress remote = ClientAddress.of(ch);
+        if (remote != null && remote.getAddress() != null) {
             InetAddress client = remote.getAddress();
             ConnectionCaps.Refusal refusal = caps.admit(client);
             if (refusal != null) {
@@ -66,7 +89,8 @@ public final class FrontDoorInitializer extends ChannelInitializer<Channel> {
         liveSessions.add(ch);
         // First, so it counts the raw bytes both ways and stamps the end before the watcher reports.
         ch.pipeline().addLast(SessionTrafficMeter.NAME, new SessionTrafficMeter(session));
-        ch.pipeline().addLast("tls", tls.newSniHandler());
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedNanos);
+        ch.pipeline().addLast("tls", tls.newSniHandler(tls.config().handshakeTimeout().toMillis() - elapsedMillis));
         // Behind TLS, so many streams' responses in one event-loop turn become one run of TLS
         // records and one write instead of a record and a syscall per stream flush.
         ch.pipeline().addLast("flush", new FlushConsolidationHandler(

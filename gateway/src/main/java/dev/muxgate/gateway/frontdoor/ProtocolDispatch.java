@@ -1,6 +1,7 @@
 package dev.muxgate.gateway.frontdoor;
 
 import dev.muxgate.gateway.tls.TlsResumption;
+import dev.muxgate.httpcore.balancer.ClientAddress;
 import dev.muxgate.httpcore.connect.HttpConnector;
 import dev.muxgate.spdy.bridge.SessionIdentity;
 import dev.muxgate.spdy.bridge.StreamBridge;
@@ -48,7 +49,7 @@ final class ProtocolDispatch extends ApplicationProtocolNegotiationHandler {
         }
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         SSLSession tls = ssl.engine().getSession();
-        InetSocketAddress client = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress client = ClientAddress.of(ctx.channel());
         SessionIdentity identity = new SessionIdentity(protocol, session.number(), client,
                 tls.getProtocol(), tls.getCipherSuite(), coreAddress);
         session.negotiated(protocol, tls.getProtocol(), tls.getCipherSuite(), TlsResumption.resumed(ssl.engine()));

@@ -8,8 +8,8 @@ import java.util.List;
  * one space, with no other text:
  *
  * <pre>
- * time number protocol chi chp sni tlsv cipher ttms streams bytes_in bytes_out reason resumed
- * 1732550000.123 17 h2 203.0.113.7 50123 localhost TLSv1.3 TLS_AES_128_GCM_SHA256 5321 100 12345 678901 closed 0
+ * time number protocol chi chp sni tlsv cipher ttms streams bytes_in bytes_out reason resumed node
+ * 1732550000.123 17 h2 203.0.113.7 50123 localhost TLSv1.3 TLS_AES_128_GCM_SHA256 5321 100 12345 678901 closed 0 0
  * </pre>
  *
  * <ul>
@@ -32,6 +32,8 @@ import java.util.List;
  *   <li>{@code resumed}: {@code 1} when the TLS handshake resumed an earlier session (a ticket
  *       or a cached session id), {@code 0} for a full handshake. Added last, so older readers
  *       that split 13 fields can tell the two line shapes apart.</li>
+ *   <li>{@code node}: the node id of the gateway that numbered the session, read off the number's
+ *       top bits ({@link SessionNumbers#nodeOf}); added after {@code resumed} for the same reason.</li>
  * </ul>
  *
  * Text fields are escaped exactly as in the access log ({@link FieldText}): each is one token with
@@ -44,7 +46,7 @@ public final class SessionLogFormat {
     /** The field names in line order, as the log tools call them. */
     public static final List<String> FIELDS = List.of(
             "time", "number", "protocol", "chi", "chp", "sni", "tlsv", "cipher",
-            "ttms", "streams", "bytes_in", "bytes_out", "reason", "resumed");
+            "ttms", "streams", "bytes_in", "bytes_out", "reason", "resumed", "node");
 
     private SessionLogFormat() {
     }
@@ -75,6 +77,7 @@ public final class SessionLogFormat {
                 .append(' ');
         FieldText.escapeTo(line, session.closeReason());
         line.append(' ').append(session.resumed() ? '1' : '0');
+        line.append(' ').append(SessionNumbers.nodeOf(session.number()));
     }
 
     /** The record's line, without a line terminator. */

@@ -1,6 +1,7 @@
 package dev.muxgate.gateway.session;
 
 import dev.muxgate.gateway.frontdoor.SessionContext;
+import dev.muxgate.httpcore.balancer.ClientAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelDuplexHandler;
@@ -62,7 +63,7 @@ public final class SessionTrafficMeter extends ChannelDuplexHandler {
 
     private void noteClient(ChannelHandlerContext ctx) {
         if (session.clientIp() == null) {
-            session.clientAddress(ctx.channel().remoteAddress());
+            session.clientAddress(ClientAddress.of(ctx.channel()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.muxgate.gateway.tls;
 
+import dev.muxgate.httpcore.balancer.ProxyProtocolConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param certificates      certificates by SNI name; the first is also the default (no SNI or an
  *                          unknown name); empty means a generated self-signed certificate
  * @param sessionTickets    resumption by session tickets, and where their keys come from
+ * @param proxyProtocol     whether connections start with a PROXY protocol header from a balancer
  */
 public record TlsConfig(
         boolean enabled,
@@ -34,7 +36,8 @@ public record TlsConfig(
         Duration handshakeTimeout,
         Path stateDir,
         List<CertificateEntry> certificates,
-        SessionTicketConfig sessionTickets) {
+        SessionTicketConfig sessionTickets,
+        ProxyProtocolConfig proxyProtocol) {
 
     /** The protocols the gateway can serve, in the default preference order. */
     public static final List<String> KNOWN_PROTOCOLS = List.of("h2", "spdy/3.1", "spdy/3", "http/1.1");
@@ -75,6 +78,7 @@ public record TlsConfig(
         Objects.requireNonNull(stateDir, "stateDir");
         certificates = List.copyOf(certificates);
         Objects.requireNonNull(sessionTickets, "sessionTickets");
+        Objects.requireNonNull(proxyProtocol, "proxyProtocol");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be from 0 to 65535: " + port);
         }
@@ -93,6 +97,14 @@ public record TlsConfig(
         }
     }
 
+    /** A listener without the PROXY protocol. */
+    public TlsConfig(boolean enabled, String host, int port, List<String> protocols, List<String> versions,
+                     Provider provider, Duration handshakeTimeout, Path stateDir, List<CertificateEntry> certificates,
+                     SessionTicketConfig sessionTickets) {
+        this(enabled, host, port, protocols, versions, provider, handshakeTimeout, stateDir, certificates,
+                sessionTickets, ProxyProtocolConfig.off());
+    }
+
     /** The defaults, as written in {@code conf/gateway.yaml}. */
     public static TlsConfig defaults() {
         return new TlsConfig(true, "0.0.0.0", 8443, KNOWN_PROTOCOLS, KNOWN_VERSIONS, Provider.AUTO,
@@ -102,36 +114,42 @@ public record TlsConfig(
     /** A copy listening on {@code host:port}; for tests and tools. */
     public TlsConfig withListener(String newHost, int newPort) {
         return new TlsConfig(enabled, newHost, newPort, protocols, versions, provider, handshakeTimeout,
-                stateDir, certificates, sessionTickets);
+                stateDir, certificates, sessionTickets, proxyProtocol);
     }
 
     /** A copy with another provider choice. */
     public TlsConfig withProvider(Provider newProvider) {
         return new TlsConfig(enabled, host, port, protocols, versions, newProvider, handshakeTimeout,
-                stateDir, certificates, sessionTickets);
+                stateDir, certificates, sessionTickets, proxyProtocol);
     }
 
     /** A copy with another state directory. */
     public TlsConfig withStateDir(Path newStateDir) {
         return new TlsConfig(enabled, host, port, protocols, versions, provider, handshakeTimeout,
-                newStateDir, certificates, sessionTickets);
+                newStateDir, certificates, sessionTickets, proxyProtocol);
     }
 
     /** A copy with other certificates. */
     public TlsConfig withCertificates(List<CertificateEntry> newCertificates) {
         return new TlsConfig(enabled, host, port, protocols, versions, provider, handshakeTimeout,
-                stateDir, newCertificates, sessionTickets);
+                stateDir, newCertificates, sessionTickets, proxyProtocol);
     }
 
     /** A copy with other session ticket settings. */
     public TlsConfig withSessionTickets(SessionTicketConfig newSessionTickets) {
         return new TlsConfig(enabled, host, port, protocols, versions, provider, handshakeTimeout,
-                stateDir, certificates, newSessionTickets);
+                stateDir, certificates, newSessionTickets, proxyProtocol);
     }
 
     /** A copy with other protocols. */
     public TlsConfig withProtocols(List<String> newProtocols) {
         return new TlsConfig(enabled, host, port, newProtocols, versions, provider, handshakeTimeout,
-                stateDir, certificates, sessionTickets);
+                stateDir, certificates, sessionTickets, proxyProtocol);
+    }
+
+    /** A copy with another PROXY protocol setting. */
+    public TlsConfig withProxyProtocol(ProxyProtocolConfig newProxyProtocol) {
+        return new TlsConfig(enabled, host, port, protocols, versions, provider, handshakeTimeout,
+                stateDir, certificates, sessionTickets, newProxyProtocol);
     }
 }

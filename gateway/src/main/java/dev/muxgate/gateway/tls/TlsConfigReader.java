@@ -1,5 +1,6 @@
 package dev.muxgate.gateway.tls;
 
+import dev.muxgate.httpcore.balancer.ProxyProtocolConfigReader;
 import dev.muxgate.httpcore.config.ConfigException;
 import dev.muxgate.httpcore.config.ConfigSection;
 import java.nio.file.InvalidPathException;
@@ -25,7 +26,7 @@ public final class TlsConfigReader {
     public static final String SECTION = "tls";
 
     static final Set<String> KEYS = Set.of("enabled", "host", "port", "protocols", "versions", "provider",
-            "handshake-timeout", "state-dir", "certificates", "session-tickets");
+            "handshake-timeout", "state-dir", "certificates", "session-tickets", ProxyProtocolConfigReader.KEY);
     static final Set<String> CERTIFICATE_KEYS = Set.of("names", "cert", "key");
 
     // An LDH host name (RFC 1123), optionally with one leading "*." label as SNI certificates allow.
@@ -49,7 +50,8 @@ public final class TlsConfigReader {
                 positive(tls, "handshake-timeout", d),
                 path(tls, "state-dir", d.stateDir()),
                 certificates(tls),
-                sessionTickets(tls.optionalSection("session-tickets")));
+                sessionTickets(tls.optionalSection("session-tickets")),
+                ProxyProtocolConfigReader.read(tls.optionalSection(ProxyProtocolConfigReader.KEY)));
     }
 
     private static SessionTicketConfig sessionTickets(ConfigSection s) {

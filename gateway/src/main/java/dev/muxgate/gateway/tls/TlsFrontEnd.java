@@ -54,8 +54,12 @@ public final class TlsFrontEnd implements AutoCloseable {
      * {@link io.netty.handler.ssl.SslHandshakeCompletionEvent}.
      */
     public ChannelHandler newSniHandler() {
-        return new AlpnCheckingSniHandler(contexts, config.protocols(),
-                config.handshakeTimeout().toMillis());
+        return newSniHandler(config.handshakeTimeout().toMillis());
+    }
+
+    /** Like {@link #newSniHandler()} with {@code timeoutMillis} left of the handshake timeout (a PROXY header took the rest). */
+    public ChannelHandler newSniHandler(long timeoutMillis) {
+        return new AlpnCheckingSniHandler(contexts, config.protocols(), Math.max(1, timeoutMillis));
     }
 
     public TlsConfig config() {

@@ -4,6 +4,7 @@ import dev.muxgate.gateway.Gateway;
 import dev.muxgate.gateway.GatewayConfig;
 import dev.muxgate.gateway.admin.AdminConfig;
 import dev.muxgate.gateway.session.SessionLogConfig;
+import dev.muxgate.httpcore.balancer.ProxyProtocolConfig;
 import dev.muxgate.httpcore.config.AccessLogConfig;
 import dev.muxgate.httpcore.config.CoreConfig;
 import dev.muxgate.httpcore.config.ListenerConfig;
@@ -123,7 +124,8 @@ public final class WarmUp {
                         log.rotateInterval(), log.keepFiles(), log.queueLines()));
         SessionLogConfig session = real.sessionLog();
         return real.withCore(core)
-                .withTls(real.tls().withListener("127.0.0.1", 0))
+                // Its load client connects straight, with no balancer's header in front.
+                .withTls(real.tls().withListener("127.0.0.1", 0).withProxyProtocol(ProxyProtocolConfig.off()))
                 .withSessionLog(new SessionLogConfig(false, session.path(), session.rotateBytes(),
                         session.rotateInterval(), session.keepFiles(), session.queueLines()))
                 .withAdmin(new AdminConfig(false, AdminConfig.DEFAULT_HOST, 0))

@@ -25,13 +25,13 @@ class SessionLogFormatTest {
     @Test
     void printsTheFieldsInTheDocumentedOrder() {
         assertEquals("1732550000.123 17 h2 203.0.113.7 50123 localhost TLSv1.3 TLS_AES_128_GCM_SHA256"
-                + " 5321 100 12345 678901 closed 0", SessionLogFormat.format(example()));
+                + " 5321 100 12345 678901 closed 0 0", SessionLogFormat.format(example()));
     }
 
     @Test
     void namesEveryFieldForTheLogTools() {
         assertEquals(List.of("time", "number", "protocol", "chi", "chp", "sni", "tlsv", "cipher",
-                "ttms", "streams", "bytes_in", "bytes_out", "reason", "resumed"), SessionLogFormat.FIELDS);
+                "ttms", "streams", "bytes_in", "bytes_out", "reason", "resumed", "node"), SessionLogFormat.FIELDS);
         assertEquals(SessionLogFormat.FIELDS.size(), SessionLogFormat.format(example()).split(" ").length);
     }
 
@@ -39,8 +39,8 @@ class SessionLogFormatTest {
     void unsetFieldsPrintAsADash() {
         SessionRecord failed = new SessionRecord(1000, 3, null, null, 0, null, null, null, 7, 0, 517, 0,
                 "tls handshake failed", false);
-        assertEquals("1.000 3 - - - - - - 7 0 517 0 tls\\x20handshake\\x20failed 0", SessionLogFormat.format(failed));
-        assertEquals("0.005 3 - - - - - - 7 0 517 0 - 1", SessionLogFormat.format(new SessionRecord(
+        assertEquals("1.000 3 - - - - - - 7 0 517 0 tls\\x20handshake\\x20failed 0 0", SessionLogFormat.format(failed));
+        assertEquals("0.005 3 - - - - - - 7 0 517 0 - 1 0", SessionLogFormat.format(new SessionRecord(
                 5, 3, "", null, 0, "", null, null, 7, 0, 517, 0, null, true)));
     }
 
@@ -56,7 +56,20 @@ class SessionLogFormatTest {
         assertEquals(hostile, AccessLogFormat.unescape(tokens[sni]));
         assertEquals("TLSv1.3", tokens[sni + 1]);
         assertEquals("closed", tokens[SessionLogFormat.FIELDS.indexOf("reason")]);
-        assertEquals("0", tokens[tokens.length - 1]);
+        assertEquals("0", tokens[SessionLogFormat.FIELDS.indexOf("resumed")]);
+    }
+
+    @Test
+    void nodeIsReadOffTheSessionNumbersTopBits() {
+        long number = new SessionNumbers(513).next();
+        SessionRecord e = example();
+        String line = SessionLogFormat.format(new SessionRecord(e.endEpochMillis(), number, e.protocol(), e.clientIp(),
+                e.clientPort(), e.sni(), e.tlsVersion(), e.tlsCipher(), e.durationMillis(), e.streams(), e.bytesIn(),
+                e.bytesOut(), e.closeReason(), e.resumed()));
+        String[] tokens = line.split(" ");
+        assertEquals(Long.toString(number), tokens[SessionLogFormat.FIELDS.indexOf("number")]);
+        assertEquals("513", tokens[SessionLogFormat.FIELDS.indexOf("node")]);
+        assertEquals((513L << 48) | 1, number, "node id in bits 48..62, sequence below");
     }
 
     @Test

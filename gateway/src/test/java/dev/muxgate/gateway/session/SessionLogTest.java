@@ -65,7 +65,7 @@ class SessionLogTest {
                 }
             }, "the line is flushed");
             assertEquals(List.of("1732550000.123 17 h2 203.0.113.7 50123 localhost TLSv1.3 TLS_AES_128_GCM_SHA256"
-                    + " 5321 100 12345 678901 closed 0"), lines(file));
+                    + " 5321 100 12345 678901 closed 0 0"), lines(file));
         }
     }
 

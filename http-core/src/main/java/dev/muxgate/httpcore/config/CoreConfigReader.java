@@ -1,5 +1,7 @@
 package dev.muxgate.httpcore.config;
 
+import dev.muxgate.httpcore.balancer.ProxyProtocolConfig;
+import dev.muxgate.httpcore.balancer.ProxyProtocolConfigReader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -27,7 +29,7 @@ public final class CoreConfigReader {
     public static final Set<String> TOP_LEVEL_KEYS = Set.of("listeners", "limits", "origins", "remap", "logs");
 
     static final Set<String> LISTENERS_KEYS = Set.of("http");
-    static final Set<String> HTTP_LISTENER_KEYS = Set.of("enabled", "host", "port");
+    static final Set<String> HTTP_LISTENER_KEYS = Set.of("enabled", "host", "port", ProxyProtocolConfigReader.KEY);
     static final Set<String> LIMITS_KEYS = Set.of(
             "request-line-bytes", "header-bytes", "header-count", "request-body-bytes",
             "header-timeout", "body-timeout", "idle-timeout", "pipelined-requests", "body-min-rate");
@@ -61,7 +63,8 @@ public final class CoreConfigReader {
         boolean enabled = http.bool("enabled", d.enabled());
         String host = http.string("host", d.host());
         int port = http.integer("port", d.port());
-        return construct(http, HTTP_LISTENER_KEYS, () -> new ListenerConfig(enabled, host, port));
+        ProxyProtocolConfig proxyProtocol = ProxyProtocolConfigReader.read(http.optionalSection(ProxyProtocolConfigReader.KEY));
+        return construct(http, HTTP_LISTENER_KEYS, () -> new ListenerConfig(enabled, host, port, proxyProtocol));
     }
 
     private static LimitsConfig limits(ConfigSection limits) {

@@ -1,5 +1,6 @@
 package dev.muxgate.httpcore.proxy;
 
+import dev.muxgate.httpcore.balancer.ClientAddress;
 import dev.muxgate.httpcore.config.LimitsConfig;
 import dev.muxgate.httpcore.connect.ConnectOptions;
 import dev.muxgate.httpcore.log.TransactionRecord;
@@ -23,7 +24,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -84,8 +84,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
             connectionId = plugin.pluginId() != 0 ? plugin.pluginId() : core.nextConnectionId();
             core.stats.openPluginConnections.increment();
         } else {
-            SocketAddress remote = ch.remoteAddress();
-            client = remote instanceof InetSocketAddress inet ? inet : null;
+            // Behind a balancer, the client its PROXY header named.
+            client = ClientAddress.of(ch);
             connectionId = core.nextConnectionId();
         }
         if (client != null) {

@@ -1,5 +1,8 @@
 package dev.muxgate.httpcore.proxy;
 
+import dev.muxgate.httpcore.balancer.ProxyHeaderGate;
+import dev.muxgate.httpcore.balancer.ProxyProtocolConfig;
+import dev.muxgate.httpcore.balancer.ProxyProtocolStats;
 import dev.muxgate.httpcore.config.CoreConfig;
 import dev.muxgate.httpcore.connect.HttpConnector;
 import dev.muxgate.httpcore.connect.InProcessHttpConnector;
@@ -32,6 +35,7 @@ public final class ProxyCore implements AutoCloseable {
     private final DemoOrigin demo;
     private final OriginPools origins;
     private final CoreStats stats = new CoreStats();
+    private final ProxyProtocolStats listenerProxyProtocol = new ProxyProtocolStats();
     private final CoreChannelInitializer initializer;
     private final HttpConnector connector;
     private final Channel listener;
@@ -60,7 +64,14 @@ public final class ProxyCore implements AutoCloseable {
                         .childHandler(new ChannelInitializer<>() {
                             @Override
                             protected void initChannel(Channel ch) {
-                                initializer.accept(ch);
+                                ProxyProtocolConfig proxyProtocol = config.listener().proxyProtocol();
+                                if (proxyProtocol.enabled()) {
+                                    // The header must be in before the request's own header timeout.
+                                    ch.pipeline().addLast(ProxyHeaderGate.NAME, new ProxyHeaderGate(proxyProtocol,
+                                            listenerProxyProtocol, config.limits().headerTimeout().toNanos(), initializer));
+                                } else {
+                                    initializer.accept(ch);
+                                }
                             }
                         })
                         .bind(nominal)
@@ -92,6 +103,11 @@ public final class ProxyCore implements AutoCloseable {
 
     public boolean listening() {
         return listener != null;
+    }
+
+    /** The plain listener's PROXY protocol outcomes (all zero while it is off). */
+    public ProxyProtocolStats listenerProxyProtocol() {
+        return listenerProxyProtocol;
     }
 
     public CoreStats stats() {
