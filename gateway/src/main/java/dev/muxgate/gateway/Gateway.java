@@ -8,6 +8,7 @@ import dev.muxgate.gateway.admin.LiveSessions;
 import dev.muxgate.gateway.frontdoor.SessionContext;
 import dev.muxgate.gateway.session.SessionLog;
 import dev.muxgate.gateway.session.SessionNumbers;
+import dev.muxgate.gateway.tls.OriginTls;
 import dev.muxgate.gateway.tls.TlsConfig;
 import dev.muxgate.gateway.tls.TlsFrontEnd;
 import dev.muxgate.httpcore.origin.Transport;
@@ -62,7 +63,9 @@ public final class Gateway implements AutoCloseable {
         try {
             startedMetrics = new GatewayMetrics();
             startedCore = ProxyCore.builder(config.core()).transport(transport).workers(loops)
-                    .originLatency(startedMetrics::recordOrigin).start();
+                    .originLatency(startedMetrics::recordOrigin)
+                    .originTls(OriginTls.context(config.core().origins().tls()))
+                    .start();
             startedMetrics.bindCore(startedCore.stats());
             startedSessionLog = SessionLog.open(config.sessionLog());
             startedMetrics.bindJvmMetrics();

@@ -6,6 +6,7 @@ import dev.muxgate.httpcore.origin.OriginBusyException;
 import dev.muxgate.httpcore.origin.OriginConnection;
 import dev.muxgate.httpcore.origin.OriginKey;
 import dev.muxgate.httpcore.origin.OriginListener;
+import dev.muxgate.httpcore.origin.OriginTlsException;
 import dev.muxgate.httpcore.origin.RemapTarget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -542,8 +543,13 @@ final class ProxyTransaction implements OriginListener {
         }
         originAnswered(cause instanceof OriginBusyException ? "busy"
                 : cause instanceof ConnectTimeoutException ? "timeout"
+                : cause instanceof OriginTlsException ? "tls_error"
                 : connectPhase ? "connect_error" : "error");
-        if (cause instanceof OriginBusyException) {
+        if (cause instanceof OriginTlsException tls) {
+            // Accepted, then not trusted (or not agreed with): a different fault from a refusal,
+            // and the log says which.
+            respondLocally(HttpResponseStatus.BAD_GATEWAY, Result.ERR_CONNECT_FAIL, tls.getMessage(), !requestComplete);
+        } else if (cause instanceof OriginBusyException) {
             respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, Result.ERR_ORIGIN_BUSY, cause.getMessage(),
                     !requestComplete);
         } else if (cause instanceof ConnectTimeoutException) {
