@@ -136,11 +136,6 @@ final class ProxyTransaction implements OriginListener {
         record.serverHost(target.origin().toString());
         originRequest = buildOriginRequest(checked);
         expectContinue = HttpUtil.is100ContinueExpected(request) && hasBody;
-        if (upgrade) {
-            // Nothing the client sends before the answer can be read as HTTP or as tunnel bytes
-            // with certainty (RFC 6455 4.1: it must wait), so nothing more is read until then.
-            connection.pause(ClientConnectionHandler.PAUSE_UPGRADE);
-        }
         acquireOrigin();
     }
 
@@ -281,6 +276,12 @@ final class ProxyTransaction implements OriginListener {
         boolean last = content instanceof LastHttpContent;
         if (last) {
             requestComplete = true;
+            if (upgrade) {
+                // Nothing the client sends before the answer can be read as HTTP or as tunnel
+                // bytes with certainty (RFC 6455 4.1: it must wait), so nothing more is read until
+                // then. Not before the end of the request: a plugin's messages arrive one read each.
+                connection.pause(ClientConnectionHandler.PAUSE_UPGRADE);
+            }
         }
         if (origin == null) {
             if (target == null) {
