@@ -50,7 +50,7 @@ final class DemoOriginHandler extends ChannelInboundHandlerAdapter {
             (function () {
               var log = document.getElementById('ws-log');
               var socket = null;
-              function say(line) { log.textContent += line + '\n'; }
+              function say(line) { log.textContent += line + '\\n'; }
               function send() {
                 var text = document.getElementById('ws-text').value;
                 if (socket && socket.readyState === 1) { socket.send(text); say('sent: ' + text); return; }
