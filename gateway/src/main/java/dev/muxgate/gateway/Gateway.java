@@ -62,10 +62,12 @@ public final class Gateway implements AutoCloseable {
         GatewayMetrics startedMetrics = null;
         try {
             startedMetrics = new GatewayMetrics();
-            startedCore = ProxyCore.builder(config.core()).transport(transport).workers(loops)
-                    .originLatency(startedMetrics::recordOrigin)
-                    .originTls(OriginTls.context(config.core().origins().tls()))
-                    .start();
+            ProxyCore.Builder coreBuilder = ProxyCore.builder(config.core()).transport(transport).workers(loops)
+                    .originLatency(startedMetrics::recordOrigin);
+            if (OriginTls.wanted(config.core())) {
+                coreBuilder.originTls(OriginTls.context(config.core().origins().tls()));
+            }
+            startedCore = coreBuilder.start();
             startedMetrics.bindCore(startedCore.stats());
             startedSessionLog = SessionLog.open(config.sessionLog());
             startedMetrics.bindJvmMetrics();

@@ -1,6 +1,8 @@
 package dev.muxgate.gateway.tls;
 
+import dev.muxgate.httpcore.config.CoreConfig;
 import dev.muxgate.httpcore.config.OriginTlsConfig;
+import dev.muxgate.httpcore.config.RemapRule;
 import dev.muxgate.httpcore.origin.OriginTlsContexts;
 import io.netty.handler.ssl.SslContext;
 import java.security.PrivateKey;
@@ -16,6 +18,16 @@ import javax.net.ssl.SSLException;
 public final class OriginTls {
 
     private OriginTls() {
+    }
+
+    /**
+     * A remap rule needs TLS, or files are configured (read at start-up even if no rule uses them
+     * yet, so a bad file stops the start rather than a later request).
+     */
+    public static boolean wanted(CoreConfig core) {
+        OriginTlsConfig tls = core.origins().tls();
+        return tls.caFile() != null || tls.hasClientCertificate()
+                || core.remap().stream().anyMatch(RemapRule::targetsTls);
     }
 
     public static SslContext context(OriginTlsConfig config) {

@@ -197,9 +197,10 @@ final class Tunnel {
         }
         ch.config().setAutoRead(false);
         ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        ch.eventLoop().schedule(() -> {
+        ScheduledFuture<?> force = ch.eventLoop().schedule(() -> {
             ch.close();
         }, idleNanos, TimeUnit.NANOSECONDS);
+        ch.closeFuture().addListener(f -> force.cancel(false));
     }
 
     private void scheduleIdleCheck(long delayNanos) {
