@@ -48,6 +48,8 @@ public final class DemoOrigin implements AutoCloseable {
     ChannelHandler newWebSocketHandler() {
         return new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(WS_PATH)
+                // "/ws?room=1" too: browsers and tools add queries.
+                .checkStartsWith(true)
                 .maxFramePayloadLength(MAX_WS_FRAME)
                 .allowExtensions(false)
                 .build());

@@ -64,7 +64,7 @@ class WebSocketTunnelTest {
         String key = WebSocketFrames.newKey();
         byte[] big = random(300_000);
         try (RawClient c = client()) {
-            c.send(WebSocketFrames.handshake("/ws", "demo.example", key));
+            c.send(WebSocketFrames.handshake("/ws?room=1", "demo.example", key));
             RawClient.Response r = c.read();
             assertEquals(101, r.status, r.toString());
             assertEquals(WebSocketFrames.acceptFor(key), r.header("sec-websocket-accept"));
@@ -78,7 +78,7 @@ class WebSocketTunnelTest {
             WebSocketFrames.writeClientFrame(c.output(), WebSocketFrames.CLOSE, new byte[] {3, (byte) 0xe8});
             assertEquals(WebSocketFrames.CLOSE, WebSocketFrames.readServerFrame(c.input()).opcode());
         }
-        TransactionRecord rec = log.awaitUrl("/ws");
+        TransactionRecord rec = log.awaitUrl("/ws?room=1");
         assertEquals(101, rec.proxyStatus());
         assertEquals(101, rec.serverStatus());
         assertEquals(Result.TCP_MISS, rec.result());
