@@ -42,7 +42,9 @@ function nextMessage(socket) {
 }
 
 async function session(prefix, url) {
+  const t0 = Date.now();
   const socket = await open(url);
+  result[prefix + 'OpenMs'] = Date.now() - t0;
   socket.send('hello, muxgate');
   const text = await nextMessage(socket);
   result[prefix + 'Text'] = !text.isBinary && text.data.toString() === 'hello, muxgate';
@@ -52,6 +54,7 @@ async function session(prefix, url) {
   socket.send(big);
   const echoed = await nextMessage(socket);
   result[prefix + 'Binary'] = echoed.isBinary && Buffer.compare(echoed.data, big) === 0;
+  result[prefix + 'BinaryMs'] = Date.now() - t0;
 
   const count = 200;
   const piece = Buffer.alloc(64 * 1024, 7);
@@ -67,10 +70,12 @@ async function session(prefix, url) {
   for (let i = 0; i < count; i++) socket.send(piece);
   await all;
   result[prefix + 'Burst'] = bytes === count * piece.length;
+  result[prefix + 'BurstMs'] = Date.now() - t0;
 
   const closed = new Promise((resolve) => socket.once('close', (code) => resolve(code)));
   socket.close(1000, 'done');
   result[prefix + 'Close'] = await closed;
+  result[prefix + 'CloseMs'] = Date.now() - t0;
 }
 
 async function main() {
