@@ -8,6 +8,7 @@ import dev.muxgate.gateway.admin.LiveSessions;
 import dev.muxgate.gateway.frontdoor.SessionContext;
 import dev.muxgate.gateway.session.SessionLog;
 import dev.muxgate.gateway.session.SessionNumbers;
+import dev.muxgate.gateway.tls.OriginTls;
 import dev.muxgate.gateway.tls.TlsConfig;
 import dev.muxgate.gateway.tls.TlsFrontEnd;
 import dev.muxgate.httpcore.balancer.ProxyProtocolStats;
@@ -62,8 +63,12 @@ public final class Gateway implements AutoCloseable {
         GatewayMetrics startedMetrics = null;
         try {
             startedMetrics = new GatewayMetrics();
-            startedCore = ProxyCore.builder(config.core()).transport(transport).workers(loops)
-                    .originLatency(startedMetrics::recordOrigin).start();
+            ProxyCore.Builder coreBuilder = ProxyCore.builder(config.core()).transport(transport).workers(loops)
+                    .originLatency(startedMetrics::recordOrigin);
+            if (OriginTls.wanted(config.core())) {
+                coreBuilder.originTls(OriginTls.context(config.core().origins().tls()));
+            }
+            startedCore = coreBuilder.start();
             startedMetrics.bindCore(startedCore.stats());
             startedMetrics.bindProxyProtocol("http", startedCore.listenerProxyProtocol());
             startedSessionLog = SessionLog.open(config.sessionLog());

@@ -34,7 +34,8 @@ public final class CoreConfigReader {
             "request-line-bytes", "header-bytes", "header-count", "request-body-bytes",
             "header-timeout", "body-timeout", "idle-timeout", "pipelined-requests", "body-min-rate");
     static final Set<String> ORIGINS_KEYS = Set.of(
-            "connect-timeout", "response-timeout", "max-connections-per-origin", "idle-timeout", "max-waiters");
+            "connect-timeout", "response-timeout", "max-connections-per-origin", "idle-timeout", "max-waiters", "tls");
+    static final Set<String> ORIGIN_TLS_KEYS = Set.of("ca-file", "cert", "key");
     static final Set<String> REMAP_RULE_KEYS = Set.of("host", "path", "to");
     /** {@code session} belongs to the gateway; it is allowed here and left alone. */
     static final Set<String> LOGS_KEYS = Set.of("access", "session");
@@ -92,8 +93,18 @@ public final class CoreConfigReader {
         int maxConnections = origins.integer("max-connections-per-origin", d.maxConnectionsPerOrigin());
         Duration idleTimeout = origins.duration("idle-timeout", d.idleTimeout());
         int maxWaiters = origins.integer("max-waiters", d.maxWaiters());
+        OriginTlsConfig tls = originTls(origins.optionalSection("tls"));
         return construct(origins, ORIGINS_KEYS, () -> new OriginPoolConfig(
-                connectTimeout, responseTimeout, maxConnections, idleTimeout, maxWaiters));
+                connectTimeout, responseTimeout, maxConnections, idleTimeout, maxWaiters, tls));
+    }
+
+    private static OriginTlsConfig originTls(ConfigSection tls) {
+        tls.rejectUnknownKeys(ORIGIN_TLS_KEYS);
+        Path caFile = path(tls, "ca-file", null);
+        Path certFile = path(tls, "cert", null);
+        Path keyFile = path(tls, "key", null);
+        return construct(tls, Map.of("cert", "cert", "key", "key"),
+                () -> new OriginTlsConfig(caFile, certFile, keyFile));
     }
 
     /** Absent: the demo catch-all rule; {@code remap: []}: no rules, so every request is answered 404. */
@@ -134,7 +145,7 @@ public final class CoreConfigReader {
             return new URI(text);
         } catch (URISyntaxException e) {
             throw section.error(key, "not a URI (" + e.getReason() + " at index " + e.getIndex()
-                    + "); expected http://host[:port][/path] or internal:demo, got \"" + text + "\"");
+                    + "); expected http://host[:port][/path], https://host[:port][/path] or internal:demo, got \"" + text + "\"");
         }
     }
 

@@ -3,8 +3,8 @@ package dev.muxgate.httpcore.config;
 import java.time.Duration;
 
 /**
- * How the core talks to origins: connect and response time-outs, and the keep-alive pool kept per
- * origin.
+ * How the core talks to origins: connect and response time-outs, the keep-alive pool kept per
+ * origin, and TLS to {@code https://} origins.
  *
  * @param connectTimeout           a connect that takes longer fails with 502
  * @param responseTimeout          longest wait for the origin's response head, or between two
@@ -12,15 +12,24 @@ import java.time.Duration;
  * @param maxConnectionsPerOrigin  open connections (busy and idle) per origin and event loop
  * @param idleTimeout              a pooled connection unused for longer is closed
  * @param maxWaiters               requests waiting for a connection of a full origin (503 past it)
+ * @param tls                      trust and client certificate for {@code https://} origins
  */
 public record OriginPoolConfig(
         Duration connectTimeout,
         Duration responseTimeout,
         int maxConnectionsPerOrigin,
         Duration idleTimeout,
-        int maxWaiters) {
+        int maxWaiters,
+        OriginTlsConfig tls) {
+
+    public OriginPoolConfig(Duration connectTimeout, Duration responseTimeout, int maxConnectionsPerOrigin,
+                            Duration idleTimeout, int maxWaiters) {
+        this(connectTimeout, responseTimeout, maxConnectionsPerOrigin, idleTimeout, maxWaiters,
+                OriginTlsConfig.SYSTEM_TRUST);
+    }
 
     public OriginPoolConfig {
+        java.util.Objects.requireNonNull(tls, "tls");
         if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
             throw new IllegalArgumentException("connect-timeout must be a positive duration");
         }

@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * One remap rule: requests whose host matches {@code host} ({@code *} for any) and whose path
  * starts with {@code pathPrefix} go to {@code target}, the prefix replaced by the target's path.
- * The target is an {@code http://host[:port][/path]} URL or {@code internal:demo}, the built-in
- * demo origin.
+ * The target is an {@code http://host[:port][/path]} or {@code https://host[:port][/path]} URL
+ * (TLS to the origin, verified), or {@code internal:demo}, the built-in demo origin.
  */
 public record RemapRule(String host, String pathPrefix, URI target) {
 
@@ -28,9 +28,9 @@ public record RemapRule(String host, String pathPrefix, URI target) {
             throw new IllegalArgumentException("remap path must start with /, got " + pathPrefix);
         }
         if (!isDemo(target)) {
-            if (!"http".equalsIgnoreCase(target.getScheme())) {
-                throw new IllegalArgumentException(
-                        "remap target must be http://host[:port][/path] or internal:demo, got " + target);
+            if (!"http".equalsIgnoreCase(target.getScheme()) && !"https".equalsIgnoreCase(target.getScheme())) {
+                throw new IllegalArgumentException("remap target must be http://host[:port][/path], "
+                        + "https://host[:port][/path] or internal:demo, got " + target);
             }
             if (target.getHost() == null) {
                 throw new IllegalArgumentException("remap target has no host: " + target);
@@ -41,6 +41,11 @@ public record RemapRule(String host, String pathPrefix, URI target) {
                         "remap target must not carry user info, query or fragment: " + target);
             }
         }
+    }
+
+    /** TLS to the origin. */
+    public boolean targetsTls() {
+        return "https".equalsIgnoreCase(target.getScheme());
     }
 
     public boolean targetsDemo() {

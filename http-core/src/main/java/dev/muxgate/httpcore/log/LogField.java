@@ -41,7 +41,9 @@ public enum LogField {
     TLS_VERSION("cqssv", Kind.TEXT, (out, r) -> FieldText.escapeTo(out, r.tlsVersion())),
     TLS_CIPHER("cqssc", Kind.TEXT, (out, r) -> FieldText.escapeTo(out, r.tlsCipher())),
     /** How the transaction ended: a {@link TransactionRecord.Result} name. */
-    RESULT("crc", Kind.TEXT, (out, r) -> FieldText.escapeTo(out, r.result() == null ? null : r.result().name()));
+    RESULT("crc", Kind.TEXT, (out, r) -> FieldText.escapeTo(out, r.result() == null ? null : r.result().name())),
+    /** Why the proxy answered itself or ended early, as a sentence ({@code -} when it did not). */
+    REASON("psrn", Kind.TEXT, (out, r) -> FieldText.escapeTo(out, r.reason()));
 
     /** How a field's value is written, and so how a reader turns the token back into a value. */
     public enum Kind {

@@ -35,6 +35,7 @@ public final class TransactionRecord {
     private String tlsVersion;
     private String tlsCipher;
     private Result result = Result.TCP_MISS;
+    private String reason;
 
     public long startEpochMillis() { return startEpochMillis; }
     public TransactionRecord startEpochMillis(long v) { startEpochMillis = v; return this; }
@@ -82,4 +83,6 @@ public final class TransactionRecord {
     public TransactionRecord tlsCipher(String v) { tlsCipher = v; return this; }
     public Result result() { return result; }
     public TransactionRecord result(Result v) { result = v; return this; }
+    public String reason() { return reason; }
+    public TransactionRecord reason(String v) { reason = v; return this; }
 }

@@ -3,6 +3,8 @@ package dev.muxgate.httpcore.origin;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -19,6 +21,10 @@ public final class DemoOrigin implements AutoCloseable {
     public static final long MAX_DELAY_MILLIS = 120_000;
 
     static final int CHUNK = 16 * 1024;
+    /** Where the WebSocket echo answers. */
+    public static final String WS_PATH = "/ws";
+    /** Largest WebSocket frame the echo takes: it holds each frame whole before echoing it. */
+    public static final int MAX_WS_FRAME = 1024 * 1024;
 
     private final ByteBuf filler;
 
@@ -33,6 +39,20 @@ public final class DemoOrigin implements AutoCloseable {
 
     ChannelHandler newHandler() {
         return new DemoOriginHandler(this);
+    }
+
+    /**
+     * Answers the WebSocket handshake at {@code /ws} and then pings and closes; data frames go on to
+     * the demo handler, which echoes them. Every other request passes by untouched.
+     */
+    ChannelHandler newWebSocketHandler() {
+        return new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(WS_PATH)
+                // "/ws?room=1" too: browsers and tools add queries.
+                .checkStartsWith(true)
+                .maxFramePayloadLength(MAX_WS_FRAME)
+                .allowExtensions(false)
+                .build());
     }
 
     /** A view of {@code length} filler bytes sharing one buffer; every view holds a reference. */

@@ -28,6 +28,7 @@ final class DemoOriginConnector implements OriginConnector {
         PipeChannel[] pair = PipeChannel.newPair(PROXY_ADDRESS, DEMO_ADDRESS);
         PipeChannel server = pair[1];
         server.pipeline().addLast("http", new HttpServerCodec());
+        server.pipeline().addLast("ws", demo.newWebSocketHandler());
         server.pipeline().addLast("demo", demo.newHandler());
         Promise<Channel> promise = loop.newPromise();
         loop.register(server);

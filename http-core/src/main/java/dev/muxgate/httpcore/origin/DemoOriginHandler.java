@@ -19,6 +19,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +42,28 @@ final class DemoOriginHandler extends ChannelInboundHandlerAdapter {
             <li><a href="/bytes/1048576">/bytes/N</a> sends N bytes</li>
             <li><a href="/status/418">/status/CODE</a> answers with that status</li>
             <li><a href="/delay/500">/delay/MS</a> answers after MS milliseconds</li>
-            </ul></body></html>
+            <li>/ws is a WebSocket echo: try it here</li>
+            </ul>
+            <p><input id="ws-text" value="hello, muxgate"> <button id="ws-send">send over WebSocket</button></p>
+            <pre id="ws-log"></pre>
+            <script>
+            (function () {
+              var log = document.getElementById('ws-log');
+              var socket = null;
+              function say(line) { log.textContent += line + '\\n'; }
+              function send() {
+                var text = document.getElementById('ws-text').value;
+                if (socket && socket.readyState === 1) { socket.send(text); say('sent: ' + text); return; }
+                socket = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
+                socket.onopen = function () { say('open'); socket.send(text); say('sent: ' + text); };
+                socket.onmessage = function (e) { say('echo: ' + e.data); };
+                socket.onerror = function () { say('error'); };
+                socket.onclose = function (e) { say('closed ' + e.code); };
+              }
+              document.getElementById('ws-send').addEventListener('click', send);
+            })();
+            </script>
+            </body></html>
             """;
 
     private final DemoOrigin demo;
@@ -53,6 +78,10 @@ final class DemoOriginHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof WebSocketFrame frame) {
+            echoFrame(ctx, frame);
+            return;
+        }
         if (msg instanceof HttpRequest request) {
             onRequest(ctx, request);
         }
@@ -77,6 +106,25 @@ final class DemoOriginHandler extends ChannelInboundHandlerAdapter {
                 }
             }
             ReferenceCountUtil.release(content);
+        }
+    }
+
+    /**
+     * {@code /ws}: every data frame goes back as it came (pings and closes are the protocol
+     * handler's). Paced like the HTTP echo: no reading while the echo cannot be written.
+     */
+    private static void echoFrame(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame
+                || frame instanceof ContinuationWebSocketFrame) {
+            ctx.write(frame);
+            if (!ctx.channel().isWritable()) {
+                ctx.flush();
+                if (!ctx.channel().isWritable()) {
+                    ctx.channel().config().setAutoRead(false);
+                }
+            }
+        } else {
+            frame.release();
         }
     }
 

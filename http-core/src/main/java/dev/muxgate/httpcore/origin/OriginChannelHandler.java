@@ -65,7 +65,9 @@ final class OriginChannelHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         OriginListener listener = connection == null ? null : connection.listener();
         if (listener != null) {
-            listener.onOriginClosed(cause);
+            // With TLS 1.3 the origin refuses a client certificate after our side of the handshake
+            // is done, as an alert on the first read: still a TLS failure, not a dropped connection.
+            listener.onOriginClosed(OriginTlsException.isTls(cause) ? new OriginTlsException(pool.origin(), cause) : cause);
         }
         ctx.close();
     }

@@ -1,6 +1,7 @@
 package dev.muxgate.httpcore.origin;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 
 /**
  * One connection to an origin, owned by its pool and lent to one transaction at a time. The
@@ -15,7 +16,7 @@ public final class OriginConnection {
     private long idleSinceNanos;
     private State state = State.BUSY;
 
-    enum State { IDLE, BUSY, CLOSED }
+    enum State { IDLE, BUSY, TUNNEL, CLOSED }
 
     OriginConnection(Channel channel, OriginPool pool) {
         this.channel = channel;
@@ -39,6 +40,16 @@ public final class OriginConnection {
     public void release(boolean reusable) {
         listener = null;
         pool.release(this, reusable);
+    }
+
+    /**
+     * After the origin's 101: the HTTP codec and the pool's handler leave the pipeline and
+     * {@code tunnelEnd} takes every byte from now on (bytes the codec had already read included).
+     * The connection is never lent again; it keeps its place in the pool's count until it closes.
+     */
+    public void switchProtocols(ChannelHandler tunnelEnd) {
+        listener = null;
+        pool.switchProtocols(this, tunnelEnd);
     }
 
     OriginListener listener() {

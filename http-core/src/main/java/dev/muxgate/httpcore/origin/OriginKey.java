@@ -3,10 +3,13 @@ package dev.muxgate.httpcore.origin;
 import java.util.Locale;
 import java.util.Objects;
 
-/** One origin server as the pool knows it: scheme-less host and port, or the built-in demo. */
-public record OriginKey(String host, int port, boolean demo) {
+/**
+ * One origin server as the pool knows it: host, port and whether it speaks TLS (so an http and an
+ * https origin on one host never share a connection), or the built-in demo.
+ */
+public record OriginKey(String host, int port, boolean demo, boolean tls) {
 
-    public static final OriginKey DEMO = new OriginKey("demo.internal", 0, true);
+    public static final OriginKey DEMO = new OriginKey("demo.internal", 0, true, false);
 
     public OriginKey {
         Objects.requireNonNull(host, "host");
@@ -14,12 +17,17 @@ public record OriginKey(String host, int port, boolean demo) {
     }
 
     public static OriginKey of(String host, int port) {
-        return new OriginKey(host, port, false);
+        return new OriginKey(host, port, false, false);
     }
 
-    /** The Host header value an origin expects: the port only when it is not 80. */
+    /** An origin reached over TLS. */
+    public static OriginKey tls(String host, int port) {
+        return new OriginKey(host, port, false, true);
+    }
+
+    /** The Host header value an origin expects: the port only when it is not the scheme's default. */
     public String hostHeader() {
-        if (demo || port == 80) {
+        if (demo || port == (tls ? 443 : 80)) {
             return host;
         }
         return host.indexOf(':') >= 0 ? '[' + host + "]:" + port : host + ':' + port;
@@ -27,6 +35,6 @@ public record OriginKey(String host, int port, boolean demo) {
 
     @Override
     public String toString() {
-        return demo ? "internal:demo" : hostHeader();
+        return demo ? "internal:demo" : tls ? "https://" + hostHeader() : hostHeader();
     }
 }

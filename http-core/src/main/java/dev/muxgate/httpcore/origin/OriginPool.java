@@ -125,6 +125,24 @@ public final class OriginPool {
         serveWaiter();
     }
 
+    void switchProtocols(OriginConnection connection, io.netty.channel.ChannelHandler tunnelEnd) {
+        if (connection.state() != OriginConnection.State.BUSY) {
+            throw new IllegalStateException("only a lent connection can switch protocols");
+        }
+        connection.state(OriginConnection.State.TUNNEL);
+        ChannelPipeline p = connection.channel().pipeline();
+        p.replace("origin", "tunnel", tunnelEnd);
+        // Removing the codec hands on what it had read past the 101 as plain bytes.
+        p.remove("http");
+        connection.channel().closeFuture().addListener(f -> {
+            if (connection.state() == OriginConnection.State.TUNNEL) {
+                connection.state(OriginConnection.State.CLOSED);
+                open--;
+                serveWaiter();
+            }
+        });
+    }
+
     void discardIdle(OriginConnection connection) {
         if (connection.state() == OriginConnection.State.IDLE) {
             idle.remove(connection);

@@ -2,6 +2,7 @@ package dev.muxgate.httpcore.origin;
 
 import dev.muxgate.httpcore.config.OriginPoolConfig;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslContext;
 import io.netty.resolver.AddressResolver;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.DefaultNameResolver;
@@ -22,13 +23,20 @@ public final class OriginPools implements AutoCloseable {
 
     private final OriginPoolConfig config;
     private final DemoOrigin demo;
+    private final SslContext originTls;
     private final EventExecutorGroup resolverExecutors;
     private final AddressResolverGroup<InetSocketAddress> resolver;
     private final Map<EventLoop, Map<OriginKey, OriginPool>> poolsByLoop = new ConcurrentHashMap<>();
 
     public OriginPools(OriginPoolConfig config, DemoOrigin demo) {
+        this(config, demo, null);
+    }
+
+    /** @param originTls the client context for {@code https://} origins; null when there are none */
+    public OriginPools(OriginPoolConfig config, DemoOrigin demo, SslContext originTls) {
         this.config = config;
         this.demo = demo;
+        this.originTls = originTls;
         this.resolverExecutors = new DefaultEventExecutorGroup(2, new io.netty.util.concurrent.DefaultThreadFactory(
                 "muxgate-resolver", true));
         this.resolver = new AddressResolverGroup<>() {
@@ -48,13 +56,26 @@ public final class OriginPools implements AutoCloseable {
         Map<OriginKey, OriginPool> pools = poolsByLoop.computeIfAbsent(loop, l -> new HashMap<>());
         OriginPool pool = pools.get(origin);
         if (pool == null) {
-            OriginConnector connector = origin.demo()
-                    ? new DemoOriginConnector(demo)
-                    : new TcpOriginConnector(origin, config.connectTimeout(), resolver);
+            OriginConnector connector = connectorFor(origin);
             pool = new OriginPool(origin, connector, loop, config);
             pools.put(origin, pool);
         }
         return pool;
+    }
+
+    private OriginConnector connectorFor(OriginKey origin) {
+        if (origin.demo()) {
+            return new DemoOriginConnector(demo);
+        }
+        OriginConnector tcp = new TcpOriginConnector(origin, config.connectTimeout(), resolver);
+        if (!origin.tls()) {
+            return tcp;
+        }
+        if (originTls == null) {
+            throw new IllegalStateException("no TLS context for https origin " + origin);
+        }
+        // The handshake gets the connect time-out too: both are "the origin did not let us in".
+        return new TlsOriginConnector(tcp, originTls, origin, config.connectTimeout());
     }
 
     /** Closes idle connections on every loop; busy ones close as their transactions end. */

@@ -42,7 +42,9 @@ public final class Remapper {
                 targetPath = "/";
             } else {
                 URI t = rule.target();
-                origin = OriginKey.of(t.getHost(), t.getPort() < 0 ? 80 : t.getPort());
+                origin = rule.targetsTls()
+                        ? OriginKey.tls(t.getHost(), t.getPort() < 0 ? 443 : t.getPort())
+                        : OriginKey.of(t.getHost(), t.getPort() < 0 ? 80 : t.getPort());
                 String path = t.getRawPath();
                 targetPath = path == null || path.isEmpty() ? "/" : path;
             }

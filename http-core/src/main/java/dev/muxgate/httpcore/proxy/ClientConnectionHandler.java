@@ -37,6 +37,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     static final int PAUSE_AWAITING_ORIGIN = 1;
     static final int PAUSE_ORIGIN_UNWRITABLE = 2;
     static final int PAUSE_PIPELINE = 4;
+    static final int PAUSE_UPGRADE = 8;
 
     private final CoreContext core;
     private final LimitsConfig limits;
@@ -49,6 +50,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private final ArrayDeque<Object> backlog = new ArrayDeque<>();
     private ProxyTransaction current;
+    /** Set once a 101 turned this connection into a byte tunnel; it then takes every read. */
+    private Tunnel tunnel;
     private int pauses;
     private boolean discard;
     private boolean skippingRest;
@@ -120,6 +123,10 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (tunnel != null) {
+            tunnel.fromClient(msg);
+            return;
+        }
         if (!backlog.isEmpty()) {
             backlog.add(msg);
             return;
@@ -204,6 +211,25 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         return record;
     }
 
+    /** Something arrived after the current request: pipelined, or sent before an upgrade's answer. */
+    boolean hasPipelined() {
+        return !backlog.isEmpty();
+    }
+
+    /**
+     * The current transaction's origin switched protocols: from now on this connection is bytes.
+     * The HTTP codec leaves (what it had read but not decoded goes to the tunnel), and no time-out
+     * of the HTTP state machine applies any more: the tunnel keeps its own idle clock.
+     */
+    void startTunnel(Tunnel newTunnel) {
+        tunnel = newTunnel;
+        pauses = 0;
+        cancelTimer();
+        if (ctx.pipeline().get("http") != null) {
+            ctx.pipeline().remove("http");
+        }
+    }
+
     /** Called by the transaction once its log line is out. */
     void onTransactionDone(ProxyTransaction tx, boolean close) {
         if (current != tx) {
@@ -213,7 +239,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         core.stats.activeTransactions.decrement();
         served++;
         idleSinceNanos = ctx.executor().ticker().nanoTime();
-        pauses &= ~(PAUSE_AWAITING_ORIGIN | PAUSE_ORIGIN_UNWRITABLE);
+        pauses &= ~(PAUSE_AWAITING_ORIGIN | PAUSE_ORIGIN_UNWRITABLE | PAUSE_UPGRADE);
         if (close) {
             discard = true;
             releaseBacklog();
@@ -257,6 +283,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void applyAutoRead() {
+        if (tunnel != null) {
+            return;
+        }
         boolean read = pauses == 0 && !discard;
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
@@ -273,6 +302,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (tunnel != null) {
+            tunnel.clientReadComplete();
+            ctx.flush();
+            return;
+        }
         Channel toFlush = originToFlush;
         if (toFlush != null) {
             originToFlush = null;
@@ -283,7 +317,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (current != null) {
+        if (tunnel != null) {
+            tunnel.clientWritabilityChanged(ctx.channel().isWritable());
+        } else if (current != null) {
             current.onClientWritabilityChanged(ctx.channel().isWritable());
         }
         ctx.fireChannelWritabilityChanged();
@@ -293,7 +329,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         discard = true;
         cancelTimer();
-        if (current != null) {
+        if (tunnel != null) {
+            tunnel.clientClosed();
+        } else if (current != null) {
             current.onClientClosed();
         }
         releaseBacklog();
@@ -357,6 +395,9 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void armTimer() {
+        if (tunnel != null) {
+            return;
+        }
         long deadline = currentDeadline();
         if (deadline == Long.MAX_VALUE) {
             return;

@@ -3,6 +3,9 @@ package dev.muxgate.httpcore.proxy;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
 
 /**
@@ -37,6 +40,38 @@ final class HeaderRules {
         for (CharSequence name : HOP_BY_HOP) {
             headers.remove(name);
         }
+    }
+
+    /**
+     * A WebSocket opening handshake (RFC 6455 4.1): GET over HTTP/1.1 with exactly one
+     * {@code Upgrade: websocket} and {@code upgrade} among the Connection tokens. The only upgrade the
+     * proxy passes on; every other Upgrade value is hop-by-hop and dropped like any such field.
+     */
+    static boolean isWebSocketUpgrade(HttpRequest request) {
+        if (!HttpMethod.GET.equals(request.method()) || !HttpVersion.HTTP_1_1.equals(request.protocolVersion())) {
+            return false;
+        }
+        List<String> upgrade = request.headers().getAll(HttpHeaderNames.UPGRADE);
+        return upgrade.size() == 1 && "websocket".equalsIgnoreCase(upgrade.get(0).trim())
+                && connectionHasToken(request.headers(), "upgrade");
+    }
+
+    /** The origin's 101 switches to exactly the protocol asked for: nothing else opens a tunnel. */
+    static boolean switchesToWebSocket(HttpResponse response) {
+        List<String> upgrade = response.headers().getAll(HttpHeaderNames.UPGRADE);
+        return response.status().code() == 101 && upgrade.size() == 1
+                && "websocket".equalsIgnoreCase(upgrade.get(0).trim());
+    }
+
+    private static boolean connectionHasToken(HttpHeaders headers, String wanted) {
+        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : connection.split(",")) {
+                if (token.trim().equalsIgnoreCase(wanted)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Safe to send twice (RFC 9110 9.2.2). */

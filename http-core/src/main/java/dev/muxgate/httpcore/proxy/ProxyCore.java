@@ -10,6 +10,10 @@ import dev.muxgate.httpcore.log.AccessLog;
 import dev.muxgate.httpcore.log.AccessLogs;
 import dev.muxgate.httpcore.origin.DemoOrigin;
 import dev.muxgate.httpcore.origin.OriginPools;
+import dev.muxgate.httpcore.origin.OriginTlsContexts;
+import dev.muxgate.httpcore.config.RemapRule;
+import io.netty.handler.ssl.SslContext;
+import javax.net.ssl.SSLException;
 import dev.muxgate.httpcore.origin.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -48,7 +52,7 @@ public final class ProxyCore implements AutoCloseable {
         this.workers = ownsWorkers ? transport.newGroup(b.threads, "muxgate-core") : b.workers;
         this.accessLog = b.accessLog != null ? b.accessLog : AccessLogs.open(config.accessLog());
         this.demo = new DemoOrigin();
-        this.origins = new OriginPools(config.origins(), demo);
+        this.origins = new OriginPools(config.origins(), demo, originTls(b));
         CoreContext context = new CoreContext(config, origins, accessLog, stats, b.originLatency);
         this.initializer = new CoreChannelInitializer(context);
         InetSocketAddress nominal = new InetSocketAddress(config.listener().host(), config.listener().port());
@@ -85,6 +89,21 @@ public final class ProxyCore implements AutoCloseable {
         this.listener = bound;
         this.listenAddress = bound != null ? (InetSocketAddress) bound.localAddress() : nominal;
         this.connector = new InProcessHttpConnector(listenAddress, initializer, workers);
+    }
+
+    /** The caller's context for https origins; else one from the config when a rule needs it. */
+    private static SslContext originTls(Builder b) {
+        if (b.originTls != null) {
+            return b.originTls;
+        }
+        if (b.config.remap().stream().noneMatch(RemapRule::targetsTls)) {
+            return null;
+        }
+        try {
+            return OriginTlsContexts.fromConfig(b.config.origins().tls());
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot set up TLS to origins: " + e.getMessage(), e);
+        }
     }
 
     public static Builder builder(CoreConfig config) {
@@ -160,6 +179,7 @@ public final class ProxyCore implements AutoCloseable {
         private int threads = Runtime.getRuntime().availableProcessors();
         private AccessLog accessLog;
         private OriginLatencyRecorder originLatency = OriginLatencyRecorder.NONE;
+        private SslContext originTls;
 
         private Builder(CoreConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -184,6 +204,15 @@ public final class ProxyCore implements AutoCloseable {
         /** Where each origin's time to answer goes (metrics); nowhere by default. */
         public Builder originLatency(OriginLatencyRecorder recorder) {
             this.originLatency = Objects.requireNonNull(recorder, "recorder");
+            return this;
+        }
+
+        /**
+         * The client TLS context for {@code https://} origins (the gateway builds it with its PEM
+         * reader); by default one is built from {@code origins.tls} when a remap rule needs it.
+         */
+        public Builder originTls(SslContext context) {
+            this.originTls = Objects.requireNonNull(context, "context");
             return this;
         }
 

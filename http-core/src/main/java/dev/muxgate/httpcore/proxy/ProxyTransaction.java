@@ -6,6 +6,7 @@ import dev.muxgate.httpcore.origin.OriginBusyException;
 import dev.muxgate.httpcore.origin.OriginConnection;
 import dev.muxgate.httpcore.origin.OriginKey;
 import dev.muxgate.httpcore.origin.OriginListener;
+import dev.muxgate.httpcore.origin.OriginTlsException;
 import dev.muxgate.httpcore.origin.RemapTarget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -72,6 +73,9 @@ final class ProxyTransaction implements OriginListener {
     private boolean informational;
     private boolean forwardedInformational;
     private boolean done;
+    /** A WebSocket opening handshake passed on to the origin: only then may a 101 open a tunnel. */
+    private boolean upgrade;
+    private boolean tunnelled;
 
     private long originActivityNanos;
     private long originAskedNanos;
@@ -114,6 +118,8 @@ final class ProxyTransaction implements OriginListener {
         record.url(scheme() + "://" + (checked.hostHeader().isEmpty() ? "-" : checked.hostHeader())
                 + checked.originForm());
         boolean hasBody = checked.chunked() || checked.contentLength() > 0;
+        // A handshake with a body is not one: its Upgrade is dropped with the other hop-by-hop fields.
+        upgrade = !hasBody && HeaderRules.isWebSocketUpgrade(request);
 
         var transparent = connection.transparentOrigin();
         if (transparent != null) {
@@ -142,6 +148,10 @@ final class ProxyTransaction implements OriginListener {
         HeaderRules.removeHopByHop(headers);
         headers.remove(HttpHeaderNames.EXPECT);
         headers.remove(HttpHeaderNames.HOST);
+        if (upgrade) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+        }
         headers.set(HttpHeaderNames.HOST, target.origin().hostHeader());
         String clientIp = record.clientIp();
         if (clientIp != null) {
@@ -266,6 +276,12 @@ final class ProxyTransaction implements OriginListener {
         boolean last = content instanceof LastHttpContent;
         if (last) {
             requestComplete = true;
+            if (upgrade) {
+                // Nothing the client sends before the answer can be read as HTTP or as tunnel
+                // bytes with certainty (RFC 6455 4.1: it must wait), so nothing more is read until
+                // then. Not before the end of the request: a plugin's messages arrive one read each.
+                connection.pause(ClientConnectionHandler.PAUSE_UPGRADE);
+            }
         }
         if (origin == null) {
             if (target == null) {
@@ -314,7 +330,7 @@ final class ProxyTransaction implements OriginListener {
         int code = response.status().code();
         if (code >= 100 && code < 200) {
             if (code == 101) {
-                originFailed(Result.ERR_ORIGIN_ERROR, "origin switched protocols, which is not proxied here");
+                switchProtocols(response);
                 return;
             }
             informational = true;
@@ -329,6 +345,10 @@ final class ProxyTransaction implements OriginListener {
         record.serverStatus(code);
         record.proxyStatus(code);
         originAnswered("ok");
+        if (upgrade) {
+            // The origin declined the upgrade: the exchange stays HTTP on both sides.
+            connection.resume(ClientConnectionHandler.PAUSE_UPGRADE);
+        }
         originKeepAlive = HttpUtil.isKeepAlive(response);
         HttpHeaders headers = response.headers();
         boolean originChunked = HttpUtil.isTransferEncodingChunked(response);
@@ -360,6 +380,67 @@ final class ProxyTransaction implements OriginListener {
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         responseStarted = true;
         ctx.write(response, ctx.voidPromise());
+    }
+
+    /**
+     * The origin's 101. Only the answer to a WebSocket handshake that was passed on, naming that
+     * protocol, with the request complete and nothing read after it, opens a tunnel; any other 101
+     * is a 502, so no origin can turn a plain request into a raw channel to itself.
+     */
+    private void switchProtocols(HttpResponse response) {
+        if (!upgrade || !HeaderRules.switchesToWebSocket(response)) {
+            ReferenceCountUtil.release(response);
+            originFailed(Result.ERR_ORIGIN_ERROR, upgrade
+                    ? "origin switched to another protocol than the websocket asked for"
+                    : "origin switched protocols without an upgrade request");
+            return;
+        }
+        if (!requestComplete || connection.hasPipelined()) {
+            // What the client sent early was read as HTTP and can be neither served nor tunnelled:
+            // the connection ends with the refusal.
+            ReferenceCountUtil.release(response);
+            OriginConnection switched = origin;
+            origin = null;
+            switched.release(false);
+            stopOriginTimer();
+            respondLocally(HttpResponseStatus.BAD_GATEWAY, Result.ERR_INVALID_REQ,
+                    "client sent data before the upgrade was answered", true);
+            return;
+        }
+        record.serverStatus(101);
+        record.proxyStatus(101);
+        originAnswered("ok");
+        stopOriginTimer();
+        HttpHeaders headers = response.headers();
+        HeaderRules.removeHopByHop(headers);
+        // A 101 has no body (RFC 6455); this field would make the encoder expect one (Hixie-76).
+        headers.remove(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+        headers.add(HttpHeaderNames.VIA, viaValue(response.protocolVersion()));
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        responseStarted = true;
+        responseComplete = true;
+        closeAfter = true;
+        tunnelled = true;
+        ctx.write(response, ctx.voidPromise());
+        ctx.write(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
+        OriginConnection switched = origin;
+        origin = null;
+        Tunnel tunnel = new Tunnel(ctx, switched.channel(), core.config.limits().requestBodyBytes(),
+                core.config.limits().idleTimeout().toNanos(), this::onTunnelEnded);
+        connection.startTunnel(tunnel);
+        switched.switchProtocols(tunnel.originEnd());
+        tunnel.start();
+    }
+
+    /** The tunnel is over: its line, with the bytes each way as request and response body. */
+    private void onTunnelEnded(Result result, String why, long fromClient, long toClient) {
+        record.requestBodyBytes(fromClient);
+        record.proxyBodyBytes(toClient);
+        record.result(result);
+        record.reason(why);
+        finish();
     }
 
     private void onResponseContent(HttpContent content) {
@@ -463,8 +544,13 @@ final class ProxyTransaction implements OriginListener {
         }
         originAnswered(cause instanceof OriginBusyException ? "busy"
                 : cause instanceof ConnectTimeoutException ? "timeout"
+                : cause instanceof OriginTlsException ? "tls_error"
                 : connectPhase ? "connect_error" : "error");
-        if (cause instanceof OriginBusyException) {
+        if (cause instanceof OriginTlsException tls) {
+            // Accepted, then not trusted (or not agreed with): a different fault from a refusal,
+            // and the log says which.
+            respondLocally(HttpResponseStatus.BAD_GATEWAY, Result.ERR_CONNECT_FAIL, tls.getMessage(), !requestComplete);
+        } else if (cause instanceof OriginBusyException) {
             respondLocally(HttpResponseStatus.SERVICE_UNAVAILABLE, Result.ERR_ORIGIN_BUSY, cause.getMessage(),
                     !requestComplete);
         } else if (cause instanceof ConnectTimeoutException) {
@@ -553,6 +639,7 @@ final class ProxyTransaction implements OriginListener {
             return;
         }
         record.result(result);
+        record.reason(sentence);
         record.proxyStatus(status.code());
         if (mustClose) {
             // An unread body, or a message we cannot frame past: nothing after it can be trusted.
@@ -582,7 +669,7 @@ final class ProxyTransaction implements OriginListener {
 
     /** Ends the transaction without a complete response: the client connection closes. */
     void abort(Result result) {
-        if (done) {
+        if (done || tunnelled) {
             return;
         }
         if (record.result() == Result.TCP_MISS) {
@@ -600,7 +687,7 @@ final class ProxyTransaction implements OriginListener {
 
     /** The client went away: whatever is in flight to the origin is dropped with its connection. */
     void onClientClosed() {
-        if (!done) {
+        if (!done && !tunnelled) {
             abort(Result.ERR_CLIENT_ABORT);
         }
     }

@@ -191,6 +191,26 @@ class CoreConfigReaderTest {
     }
 
     @Test
+    void httpsTargetsAndOriginTlsAreRead() {
+        CoreConfig config = read(String.join("\n",
+                "origins:",
+                "  tls: {ca-file: conf/origin-ca.pem, cert: conf/client.pem, key: conf/client.key}",
+                "remap:",
+                "  - {path: /secure, to: \"https://origin.example:8443/app\"}",
+                ""));
+        assertEquals(new OriginTlsConfig(Path.of("conf/origin-ca.pem"), Path.of("conf/client.pem"),
+                Path.of("conf/client.key")), config.origins().tls());
+        assertTrue(config.remap().get(0).targetsTls());
+        assertEquals(OriginTlsConfig.SYSTEM_TRUST, read("").origins().tls());
+    }
+
+    @Test
+    void aClientCertificateWithoutItsKeyNamesTheCertKey() {
+        ConfigException e = failure("origins:\n  tls:\n    cert: client.pem\n");
+        assertTrue(e.getMessage().contains(":3: origins.tls.cert:"), e.getMessage());
+    }
+
+    @Test
     void remapRuleWithoutTargetIsRefused() {
         ConfigException e = failure("remap:\n  - host: a\n    path: /\n");
         assertEquals("gateway.yaml:2: remap[0].to: missing; this key is required", e.getMessage());

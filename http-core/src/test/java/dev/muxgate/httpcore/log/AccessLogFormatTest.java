@@ -36,7 +36,8 @@ class AccessLogFormatTest {
                 .secureProtocol("h2")
                 .tlsVersion("TLSv1.3")
                 .tlsCipher("TLS_AES_128_GCM_SHA256")
-                .result(TransactionRecord.Result.ERR_CLIENT_ABORT);
+                .result(TransactionRecord.Result.ERR_CLIENT_ABORT)
+                .reason("client went away");
     }
 
     private static String everyField() {
@@ -47,14 +48,14 @@ class AccessLogFormatTest {
     void printsEveryField() {
         AccessLogFormat format = AccessLogFormat.parse(everyField());
         assertEquals("1732550000.123|42|192.0.2.7|51234|spdy|3|17|5|99|GET|/index.html?q=a%20b|HTTP/1.1|12|200|5120"
-                        + "|204|origin.example|h2|TLSv1.3|TLS_AES_128_GCM_SHA256|ERR_CLIENT_ABORT",
+                        + "|204|origin.example|h2|TLSv1.3|TLS_AES_128_GCM_SHA256|ERR_CLIENT_ABORT|client\\x20went\\x20away",
                 format.format(fullRecord()));
     }
 
     @Test
     void printsUnsetValuesAsDashOrZero() {
         AccessLogFormat format = AccessLogFormat.parse(everyField());
-        assertEquals("0.000|0|-|0|-|0|0|0|0|-|-|-|0|0|0|-|-|-|-|-|TCP_MISS",
+        assertEquals("0.000|0|-|0|-|0|0|0|0|-|-|-|0|0|0|-|-|-|-|-|TCP_MISS|-",
                 format.format(new TransactionRecord()));
         assertEquals("-", AccessLogFormat.parse("%<crc>").format(new TransactionRecord().result(null)));
         assertEquals("-", AccessLogFormat.parse("%<chi>").format(new TransactionRecord().clientIp("")));

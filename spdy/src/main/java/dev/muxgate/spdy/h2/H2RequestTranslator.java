@@ -11,17 +11,25 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
+import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Turns the header block of an HTTP/2 request into an HTTP/1.1 request head, refusing everything
  * that is malformed (RFC 9113 8.1.1, 8.2, 8.3) or that the HTTP/1.1 side could read differently:
  * missing or extra pseudo-headers, a path not in origin form, a scheme other than http(s), an
  * authority with userinfo, connection-specific fields, CR/LF/NUL or edge whitespace in values.
+ *
+ * <p>An extended CONNECT with {@code :protocol websocket} (RFC 8441) becomes the HTTP/1.1 opening
+ * handshake (RFC 6455 4.1): {@code GET} with {@code Upgrade: websocket}, {@code Connection: Upgrade}
+ * and a fresh {@code Sec-WebSocket-Key}; the version, subprotocol and extension fields pass as
+ * they came. Every other CONNECT is refused.
  */
 public final class H2RequestTranslator {
 
     private static final AsciiString TRAILERS = AsciiString.cached("trailers");
+    private static final String PROTOCOL = ":protocol";
 
     private H2RequestTranslator() {
     }
@@ -30,6 +38,7 @@ public final class H2RequestTranslator {
      * @param endOfStream the HEADERS frame ended the stream: the request has no body
      */
     public static HttpRequest translate(Http2Headers h2, boolean endOfStream) throws MalformedRequestException {
+        CharSequence protocol = null;
         CharSequence method = null;
         CharSequence scheme = null;
         CharSequence path = null;
@@ -51,6 +60,7 @@ public final class H2RequestTranslator {
                     case ":scheme" -> scheme = once(scheme, value, pseudo);
                     case ":path" -> path = once(path, value, pseudo);
                     case ":authority" -> authority = once(authority, value, pseudo);
+                    case PROTOCOL -> protocol = once(protocol, value, pseudo);
                     default -> throw new MalformedRequestException("unknown pseudo-header " + pseudo);
                 }
                 continue;
@@ -58,7 +68,10 @@ public final class H2RequestTranslator {
             regularSeen = true;
             checkName(name);
             if (isConnectionSpecific(name, value)) {
-                throw new MalformedRequestException("connection-specific field " + name);
+                throw new MalformedRequestException(AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE)
+                        ? "connection-specific field upgrade: WebSockets need HTTP/1.1, or HTTP/2's extended "
+                                + "CONNECT (RFC 8441); SPDY has none"
+                        : "connection-specific field " + name);
             }
             if (AsciiString.regionMatches(name, true, 0, "x-http2-", 0, 8)
                     || AsciiString.regionMatches(name, true, 0, "x-spdy-", 0, 7)) {
@@ -75,8 +88,25 @@ public final class H2RequestTranslator {
         if (method == null) {
             throw new MalformedRequestException("missing :method");
         }
+        boolean webSocket = false;
         if (HttpMethod.CONNECT.name().contentEquals(method)) {
-            throw new MalformedRequestException("CONNECT is not served");
+            if (protocol == null) {
+                throw new MalformedRequestException("CONNECT without :protocol (a TCP tunnel) is not served; "
+                        + "WebSockets use extended CONNECT with :protocol websocket (RFC 8441)");
+            }
+            if (!"websocket".contentEquals(protocol)) {
+                throw new MalformedRequestException("extended CONNECT for :protocol " + protocol
+                        + " is not served; only websocket is");
+            }
+            if (scheme == null || path == null || authority == null) {
+                throw new MalformedRequestException("extended CONNECT needs :scheme, :path and :authority");
+            }
+            if (endOfStream) {
+                throw new MalformedRequestException("extended CONNECT that ends its stream has no tunnel to open");
+            }
+            webSocket = true;
+        } else if (protocol != null) {
+            throw new MalformedRequestException(":protocol is only for CONNECT");
         }
         if (scheme == null || path == null) {
             throw new MalformedRequestException("missing :scheme or :path");
@@ -108,6 +138,16 @@ public final class H2RequestTranslator {
             throw new MalformedRequestException("more than one content-length");
         }
         String contentLength = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+        if (webSocket) {
+            if (contentLength != null) {
+                throw new MalformedRequestException("content-length on extended CONNECT");
+            }
+            headers.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            headers.set(HttpHeaderNames.SEC_WEBSOCKET_KEY, newWebSocketKey());
+            // The stream goes on as the tunnel: the request itself has no body.
+            return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, target, headers);
+        }
         if (contentLength != null) {
             if (contentLength.isEmpty() || contentLength.length() > 18 || !contentLength.chars().allMatch(Character::isDigit)) {
                 throw new MalformedRequestException("content-length is not a number");
@@ -120,6 +160,21 @@ public final class H2RequestTranslator {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method.toString()), target, headers);
+    }
+
+    /** The request opens a tunnel: extended CONNECT (RFC 8441), whatever else it holds. */
+    public static boolean isExtendedConnect(Http2Headers h2) {
+        return h2.contains(PROTOCOL);
+    }
+
+    /**
+     * A nonce for the origin's handshake (RFC 6455 4.1: 16 random bytes, base64). It proves only that
+     * the origin speaks WebSocket, not a secret, so a fast generator does.
+     */
+    private static String newWebSocketKey() {
+        byte[] nonce = new byte[16];
+        ThreadLocalRandom.current().nextBytes(nonce);
+        return Base64.getEncoder().encodeToString(nonce);
     }
 
     /** Trailers: regular fields only, same value rules; connection-specific ones refused. */

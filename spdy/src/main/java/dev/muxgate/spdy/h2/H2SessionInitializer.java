@@ -53,7 +53,9 @@ public final class H2SessionInitializer {
         Http2Settings settings = Http2Settings.defaultSettings()
                 .maxConcurrentStreams(limits.maxConcurrentStreams())
                 .maxHeaderListSize(limits.maxHeaderListBytes())
-                .initialWindowSize(limits.initialWindowBytes());
+                .initialWindowSize(limits.initialWindowBytes())
+                // RFC 8441: WebSockets over HTTP/2 by extended CONNECT (H2RequestTranslator checks it).
+                .connectProtocolEnabled(true);
         Http2FrameCodec codec = new SessionCodecBuilder(connection)
                 .initialSettings(settings)
                 .validateHeaders(true)

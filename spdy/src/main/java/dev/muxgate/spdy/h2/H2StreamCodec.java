@@ -1,5 +1,7 @@
 package dev.muxgate.spdy.h2;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -7,6 +9,8 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -29,6 +33,13 @@ import java.util.function.Consumer;
  * request is answered with RST_STREAM(PROTOCOL_ERROR) carrying that real code (so Netty's
  * sent-reset limiter counts it), and a response the core abandons ends in RST_STREAM(INTERNAL_ERROR),
  * never a clean end of stream.
+ *
+ * <p>An extended CONNECT for a WebSocket (RFC 8441) is a request with no body; the core's 101 is
+ * answered as {@code :status 200} and from then on the stream is a tunnel: DATA frames in become
+ * bytes to the core, bytes from the core become DATA frames, paced by the stream's flow-control
+ * window (the stream's writability), and the tunnel's end is an empty DATA frame that ends the
+ * stream. A 2xx from the core that is not a switch (the origin declined) goes out as 502, so the
+ * client never takes it for an open tunnel.
  */
 public final class H2StreamCodec extends ChannelDuplexHandler {
 
@@ -39,6 +50,12 @@ public final class H2StreamCodec extends ChannelDuplexHandler {
     private boolean responseEnded;
     private boolean informational;
     private boolean reset;
+    /** The request was an extended CONNECT: the stream may become a tunnel. */
+    private boolean tunnelRequest;
+    /** The core switched protocols: the stream carries bytes both ways. */
+    private boolean tunnelOpen;
+    /** The end of the 101 message, which must not end the stream. */
+    private boolean switchEndPending;
 
     /** @param malformedCounter told the reason of each refused request (metrics, logs) */
     public H2StreamCodec(Consumer<String> malformedCounter) {
@@ -63,14 +80,24 @@ public final class H2StreamCodec extends ChannelDuplexHandler {
     private void onHeaders(ChannelHandlerContext ctx, Http2HeadersFrame frame) {
         try {
             if (!requestHeadSeen) {
+                boolean extendedConnect = H2RequestTranslator.isExtendedConnect(frame.headers());
                 HttpRequest request = H2RequestTranslator.translate(frame.headers(), frame.isEndStream());
                 requestHeadSeen = true;
                 ctx.fireChannelRead(request);
+                if (extendedConnect) {
+                    // The handshake request is complete; what the stream carries next is the tunnel's.
+                    tunnelRequest = true;
+                    ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
+                    return;
+                }
                 if (frame.isEndStream()) {
                     requestEnded = true;
                     ctx.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
                 }
                 return;
+            }
+            if (tunnelRequest) {
+                throw new MalformedRequestException("HEADERS inside a WebSocket tunnel");
             }
             if (!frame.isEndStream()) {
                 throw new MalformedRequestException("a second HEADERS frame that does not end the stream");
@@ -91,6 +118,17 @@ public final class H2StreamCodec extends ChannelDuplexHandler {
         if (!requestHeadSeen) {
             data.release();
             refuse(ctx, "DATA before HEADERS");
+            return;
+        }
+        if (tunnelRequest) {
+            // Tunnel bytes, unframed. END_STREAM is the client's FIN: nothing more will come, and the
+            // tunnel ends when the origin closes (after the WebSocket closing handshake) or idles out.
+            requestEnded = data.isEndStream();
+            if (data.content().isReadable()) {
+                ctx.fireChannelRead(data.content());
+            } else {
+                data.release();
+            }
             return;
         }
         if (data.isEndStream()) {
@@ -117,10 +155,28 @@ public final class H2StreamCodec extends ChannelDuplexHandler {
             promise.trySuccess();
             return;
         }
+        if (tunnelOpen) {
+            writeTunnel(ctx, msg, promise);
+            return;
+        }
         if (msg instanceof HttpResponse response) {
             int code = response.status().code();
             Http2Headers headers = HttpConversionUtil.toHttp2Headers(response, false);
             headers.status(response.status().codeAsText());
+            if (tunnelRequest && code == 101) {
+                // RFC 8441 5: success is a 2xx; the HTTP/1.1 handshake's accept key means nothing here.
+                headers.status(HttpResponseStatus.OK.codeAsText());
+                headers.remove(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT);
+                tunnelOpen = true;
+                responseStarted = true;
+                switchEndPending = true;
+                ReferenceCountUtil.release(msg);
+                ctx.write(new DefaultHttp2HeadersFrame(headers, false), promise);
+                return;
+            }
+            if (tunnelRequest && code >= 200 && code < 300) {
+                headers.status(HttpResponseStatus.BAD_GATEWAY.codeAsText());
+            }
             informational = code >= 100 && code < 200;
             responseStarted |= !informational;
             if (msg instanceof HttpContent) {
@@ -166,6 +222,22 @@ public final class H2StreamCodec extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
+    private void writeTunnel(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (switchEndPending && msg instanceof LastHttpContent) {
+            switchEndPending = false;
+            ReferenceCountUtil.release(msg);
+            promise.trySuccess();
+            return;
+        }
+        ByteBuf bytes = msg instanceof ByteBuf b ? b : msg instanceof ByteBufHolder h ? h.content() : null;
+        if (bytes == null || !bytes.isReadable()) {
+            ReferenceCountUtil.release(msg);
+            promise.trySuccess();
+            return;
+        }
+        ctx.write(new DefaultHttp2DataFrame(bytes, false), promise);
+    }
+
     /**
      * A stream error Netty's codec found (WINDOW_UPDATE 0, DATA past the window, a frame the stream's
      * state forbids) arrives here first. Answered with RST_STREAM carrying that real code: left to
@@ -198,7 +270,12 @@ public final class H2StreamCodec extends ChannelDuplexHandler {
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        if (!responseEnded && !reset && ctx.channel().isActive()) {
+        if (tunnelOpen && !responseEnded && !reset && ctx.channel().isActive()) {
+            // The tunnel's end, like a TCP FIN: what was sent stays good.
+            responseEnded = true;
+            ctx.write(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true), ctx.voidPromise());
+            ctx.flush();
+        } else if (!responseEnded && !reset && ctx.channel().isActive()) {
             // The core gave up mid-response (or before answering): say so with the real code.
             reset = true;
             ctx.write(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR), ctx.voidPromise());

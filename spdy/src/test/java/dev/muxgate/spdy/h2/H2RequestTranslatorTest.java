@@ -151,6 +151,70 @@ class H2RequestTranslatorTest {
                 () -> H2RequestTranslator.checkTrailers(new DefaultHttp2Headers(false).add("connection", "x")));
     }
 
+    private static Http2Headers extendedConnect() {
+        return new DefaultHttp2Headers(false).method("CONNECT").add(":protocol", "websocket").scheme("https")
+                .path("/chat?room=1").authority("example.com").add("sec-websocket-version", "13")
+                .add("sec-websocket-protocol", "chat").add("sec-websocket-extensions", "permessage-deflate");
+    }
+
+    @Test
+    void extendedConnectForAWebSocketBecomesTheHttp11Handshake() throws Exception {
+        HttpRequest r = H2RequestTranslator.translate(extendedConnect(), false);
+        assertEquals("GET", r.method().name());
+        assertEquals("/chat?room=1", r.uri());
+        assertEquals("example.com", r.headers().get("host"));
+        assertEquals("websocket", r.headers().get("upgrade"));
+        assertEquals("upgrade", r.headers().get("connection"));
+        assertEquals("13", r.headers().get("sec-websocket-version"));
+        assertEquals("chat", r.headers().get("sec-websocket-protocol"));
+        assertEquals("permessage-deflate", r.headers().get("sec-websocket-extensions"));
+        String key = r.headers().get("sec-websocket-key");
+        assertEquals(16, java.util.Base64.getDecoder().decode(key).length);
+        assertNull(r.headers().get("transfer-encoding"), "the handshake has no body: the stream is the tunnel");
+        String other = H2RequestTranslator.translate(extendedConnect(), false).headers().get("sec-websocket-key");
+        assertFalse(key.equals(other), "a fresh key per handshake");
+    }
+
+    @Test
+    void extendedConnectMustBeWellFormed() {
+        // Plain CONNECT: a TCP tunnel, not served, with a sentence that says so.
+        MalformedRequestException plain = assertThrows(MalformedRequestException.class, () ->
+                H2RequestTranslator.translate(new DefaultHttp2Headers(false).method("CONNECT")
+                        .authority("example.com:443"), false));
+        assertTrue(plain.getMessage().startsWith("CONNECT without :protocol"), plain.getMessage());
+        assertThrows(MalformedRequestException.class, () -> H2RequestTranslator.translate(
+                extendedConnect().set(":protocol", "webtransport"), false));
+        assertThrows(MalformedRequestException.class, () -> H2RequestTranslator.translate(
+                withoutPseudo(extendedConnect(), ":authority"), false));
+        assertThrows(MalformedRequestException.class, () -> H2RequestTranslator.translate(
+                withoutPseudo(extendedConnect(), ":path"), false));
+        assertThrows(MalformedRequestException.class, () -> H2RequestTranslator.translate(
+                withoutPseudo(extendedConnect(), ":scheme"), false));
+        assertThrows(MalformedRequestException.class, () -> H2RequestTranslator.translate(
+                extendedConnect().add("content-length", "0"), false));
+        // Ending the stream leaves nothing to tunnel; :protocol belongs to CONNECT only.
+        assertThrows(MalformedRequestException.class, () -> H2RequestTranslator.translate(extendedConnect(), true));
+        assertThrows(MalformedRequestException.class, () -> H2RequestTranslator.translate(
+                get("/").add(":protocol", "websocket"), true));
+    }
+
+    @Test
+    void anHttp11StyleUpgradeOverH2IsRefusedWithTheWayThatWorks() {
+        MalformedRequestException e = assertThrows(MalformedRequestException.class, () -> H2RequestTranslator
+                .translate(get("/ws").add("upgrade", "websocket"), true));
+        assertTrue(e.getMessage().contains("extended CONNECT"), e.getMessage());
+    }
+
+    private static Http2Headers withoutPseudo(Http2Headers h, String name) {
+        Http2Headers copy = new DefaultHttp2Headers(false);
+        h.forEach(e -> {
+            if (!e.getKey().toString().equals(name)) {
+                copy.add(e.getKey(), e.getValue());
+            }
+        });
+        return copy;
+    }
+
     private static void assertMalformed(Http2Headers headers) {
         assertThrows(MalformedRequestException.class, () -> H2RequestTranslator.translate(headers, true),
                 headers::toString);

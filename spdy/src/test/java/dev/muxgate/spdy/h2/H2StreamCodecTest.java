@@ -190,6 +190,89 @@ class H2StreamCodecTest {
         assertEquals(Http2Error.INTERNAL_ERROR.code(), reset.errorCode());
     }
 
+    private static Http2Headers webSocketConnect() {
+        return new DefaultHttp2Headers().method("CONNECT").add(":protocol", "websocket").scheme("https")
+                .authority("example.com").path("/ws").add("sec-websocket-version", "13");
+    }
+
+    private void openTunnel() {
+        ch.writeInbound(new DefaultHttp2HeadersFrame(webSocketConnect(), false));
+        HttpRequest handshake = assertInstanceOf(HttpRequest.class, ch.readInbound());
+        assertEquals("websocket", handshake.headers().get("upgrade"));
+        LastHttpContent end = assertInstanceOf(LastHttpContent.class, ch.readInbound());
+        end.release();
+        DefaultHttpResponse switched = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.SWITCHING_PROTOCOLS);
+        switched.headers().set("upgrade", "websocket").set("connection", "upgrade")
+                .set("sec-websocket-accept", "abc=").set("sec-websocket-protocol", "chat");
+        ch.writeOutbound(switched, LastHttpContent.EMPTY_LAST_CONTENT);
+        Http2HeadersFrame head = assertInstanceOf(Http2HeadersFrame.class, ch.readOutbound());
+        assertEquals("200", head.headers().status().toString());
+        assertFalse(head.isEndStream());
+        assertNull(head.headers().get("sec-websocket-accept"));
+        assertNull(head.headers().get("upgrade"));
+        assertEquals("chat", head.headers().get("sec-websocket-protocol").toString());
+        assertNull(ch.readOutbound(), "the end of the 101 does not end the stream");
+    }
+
+    @Test
+    void aWebSocketConnectBecomesATunnelOfDataFramesBothWays() {
+        openTunnel();
+        ch.writeInbound(new DefaultHttp2DataFrame(text("from client"), false));
+        ByteBuf in = assertInstanceOf(ByteBuf.class, ch.readInbound());
+        assertEquals("from client", in.toString(StandardCharsets.US_ASCII));
+        in.release();
+        ch.writeOutbound(text("from origin"));
+        Http2DataFrame out = assertInstanceOf(Http2DataFrame.class, ch.readOutbound());
+        assertEquals("from origin", out.content().toString(StandardCharsets.US_ASCII));
+        assertFalse(out.isEndStream());
+        out.release();
+        assertTrue(refused.isEmpty());
+    }
+
+    @Test
+    void theTunnelEndingClosesTheStreamCleanly() {
+        openTunnel();
+        ch.close();
+        Http2DataFrame last = assertInstanceOf(Http2DataFrame.class, ch.readOutbound());
+        assertTrue(last.isEndStream());
+        assertFalse(last.content().isReadable());
+        last.release();
+        assertNull(ch.readOutbound(), "no reset after a tunnel's end");
+    }
+
+    @Test
+    void theClientsEndStreamIsItsLastTunnelData() {
+        openTunnel();
+        ch.writeInbound(new DefaultHttp2DataFrame(text("bye"), true));
+        ByteBuf in = assertInstanceOf(ByteBuf.class, ch.readInbound());
+        in.release();
+        ch.writeInbound(new DefaultHttp2DataFrame(text("after the end"), false));
+        assertNull(ch.readInbound());
+    }
+
+    @Test
+    void anOriginThatDeclinesTheSwitchIsA502NotAnOpenTunnel() {
+        ch.writeInbound(new DefaultHttp2HeadersFrame(webSocketConnect(), false));
+        ReferenceCountUtil.release(ch.readInbound());
+        ReferenceCountUtil.release(ch.readInbound());
+        ch.writeOutbound(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK),
+                new DefaultLastHttpContent(text("plain page")));
+        Http2HeadersFrame head = assertInstanceOf(Http2HeadersFrame.class, ch.readOutbound());
+        assertEquals("502", head.headers().status().toString());
+        Http2DataFrame body = assertInstanceOf(Http2DataFrame.class, ch.readOutbound());
+        assertTrue(body.isEndStream());
+        body.release();
+    }
+
+    @Test
+    void headersInsideATunnelAreRefused() {
+        openTunnel();
+        ch.writeInbound(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().add("x-a", "1"), true));
+        Http2ResetFrame reset = assertInstanceOf(Http2ResetFrame.class, ch.readOutbound());
+        assertEquals(Http2Error.PROTOCOL_ERROR.code(), reset.errorCode());
+    }
+
     @Test
     void writesAfterTheEndAreReleased() {
         ch.writeOutbound(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK),

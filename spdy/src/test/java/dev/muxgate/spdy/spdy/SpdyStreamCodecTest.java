@@ -148,6 +148,19 @@ class SpdyStreamCodecTest {
     }
 
     @Test
+    void aWebSocketUpgradeIsRefusedWithASentenceThatSaysWhere() {
+        SpdySynStreamFrame syn = syn("GET", "/ws", true);
+        syn.headers().set("upgrade", "websocket").set("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
+                .set("sec-websocket-version", "13");
+        ch.writeInbound(syn);
+        assertNull(ch.readInbound(), "SPDY has no WebSockets: nothing reaches the core");
+        SpdyRstStreamFrame rst = assertInstanceOf(SpdyRstStreamFrame.class, ch.readOutbound());
+        assertEquals(SpdyStreamStatus.PROTOCOL_ERROR, rst.status());
+        assertEquals(1, refused.size());
+        assertTrue(refused.get(0).contains("SPDY has none"), refused.get(0));
+    }
+
+    @Test
     void aMissingRequiredHeaderIsRefused() {
         for (String name : List.of(":method", ":path", ":version", ":host", ":scheme")) {
             EmbeddedChannel one = new EmbeddedChannel(new SpdyStreamCodec(5, refused::add));
