@@ -48,6 +48,8 @@ public final class GatewayMetrics {
     private final Counter resumedHandshakes;
     private final Counter[] connectionsRefused = new Counter[ConnectionCaps.Refusal.values().length];
     private final ConcurrentMap<String, Timer> originByOutcome = new ConcurrentHashMap<>();
+    private final Counter reloadsApplied;
+    private final Counter reloadsFailed;
     private boolean coreBound;
 
     /** Metrics of the front door and sessions only; see {@link #bindCore}. */
@@ -72,6 +74,10 @@ public final class GatewayMetrics {
                     .tag("reason", reason.tag())
                     .register(registry);
         }
+        reloadsApplied = Counter.builder("muxgate.config.reloads").description("Configuration reloads, by result")
+                .tag("result", "applied").register(registry);
+        reloadsFailed = Counter.builder("muxgate.config.reloads").description("Configuration reloads, by result")
+                .tag("result", "failed").register(registry);
         for (ProtocolError kind : ProtocolError.values()) {
             protocolErrors[kind.ordinal()] = Counter.builder("muxgate.protocol.errors")
                     .description("Client protocol errors, by kind")
@@ -164,6 +170,11 @@ public final class GatewayMetrics {
     /** A TLS handshake failed with {@code cause} (null: the connection closed first); see {@link HandshakeFailure#of}. */
     public void handshakeFailed(Throwable cause) {
         handshakeFailed(HandshakeFailure.of(cause));
+    }
+
+    /** A configuration reload was applied ({@code true}) or refused, the running one kept ({@code false}). */
+    public void configReloaded(boolean applied) {
+        (applied ? reloadsApplied : reloadsFailed).increment();
     }
 
     /** A connection was refused at accept for {@code reason}. */

@@ -1,7 +1,9 @@
 package dev.muxgate.gateway.session;
 
 import dev.muxgate.gateway.frontdoor.SessionContext;
+import dev.muxgate.httpcore.config.LogSyntax;
 import dev.muxgate.httpcore.log.AsyncLineWriter;
+import dev.muxgate.httpcore.log.LineFormatter;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -21,10 +23,26 @@ public final class SessionLog implements AutoCloseable {
     static final String LOG_NAME = "session log";
 
     /** Null when the log is disabled. */
-    private final AsyncLineWriter<SessionRecord> writer;
+    private final AsyncLineWriter<Entry> writer;
+    /** How new lines are spelled; a reload may change it, lines already logged keep theirs. */
+    private volatile LineFormatter<SessionRecord> format;
 
-    private SessionLog(AsyncLineWriter<SessionRecord> writer) {
+    /** A session and the spelling it was logged with. */
+    private record Entry(LineFormatter<SessionRecord> format, SessionRecord session) {
+    }
+
+    private SessionLog(AsyncLineWriter<Entry> writer, LogSyntax syntax) {
         this.writer = writer;
+        this.format = formatter(syntax);
+    }
+
+    private static LineFormatter<SessionRecord> formatter(LogSyntax syntax) {
+        return syntax == LogSyntax.JSON ? JsonSessionLineFormat::formatTo : SessionLogFormat::formatTo;
+    }
+
+    /** Lines of sessions logged from now on are spelled in {@code syntax} (a reload). */
+    public void syntax(LogSyntax syntax) {
+        this.format = formatter(syntax);
     }
 
     /**
@@ -42,13 +60,13 @@ public final class SessionLog implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
         if (!config.enabled()) {
-            return new SessionLog(null);
+            return new SessionLog(null, config.syntax());
         }
-        return new SessionLog(AsyncLineWriter.builder(config.file(), SessionLogFormat::formatTo)
+        return new SessionLog(AsyncLineWriter.<Entry>builder(config.file(), (line, e) -> e.format().formatTo(line, e.session()))
                 .name(LOG_NAME)
                 .threadName(THREAD_NAME)
                 .clock(clock)
-                .start());
+                .start(), config.syntax());
     }
 
     public boolean enabled() {
@@ -62,7 +80,7 @@ public final class SessionLog implements AutoCloseable {
     public void log(SessionContext session) {
         Objects.requireNonNull(session, "session");
         if (writer != null) {
-            writer.log(SessionRecord.of(session));
+            writer.log(new Entry(format, SessionRecord.of(session)));
         }
     }
 
@@ -70,7 +88,7 @@ public final class SessionLog implements AutoCloseable {
     public void log(SessionRecord session) {
         Objects.requireNonNull(session, "session");
         if (writer != null) {
-            writer.log(session);
+            writer.log(new Entry(format, session));
         }
     }
 

@@ -37,7 +37,7 @@ public final class CoreConfigReader {
     /** {@code session} belongs to the gateway; it is allowed here and left alone. */
     static final Set<String> LOGS_KEYS = Set.of("access", "session");
     static final Set<String> ACCESS_LOG_KEYS = Set.of(
-            "enabled", "path", "format", "rotate-size", "rotate-interval", "keep", "queue-lines");
+            "enabled", "path", "format", "rotate-size", "rotate-interval", "keep", "queue-lines", "syntax");
 
     private CoreConfigReader() {
     }
@@ -121,8 +121,23 @@ public final class CoreConfigReader {
         Duration rotateInterval = access.duration("rotate-interval", d.rotateInterval());
         int keepFiles = access.integer("keep", d.keepFiles());
         int queueLines = access.integer("queue-lines", d.queueLines());
-        return construct(access, ACCESS_LOG_KEYS, () -> new AccessLogConfig(
-                enabled, path, format, rotateBytes, rotateInterval, keepFiles, queueLines));
+        LogSyntax syntax = syntax(access);
+        AccessLogConfig config = construct(access, ACCESS_LOG_KEYS, () -> new AccessLogConfig(
+                enabled, path, format, rotateBytes, rotateInterval, keepFiles, queueLines, syntax));
+        try {
+            // Here rather than when the writer opens, so a bad format names its line (start-up and reload).
+            dev.muxgate.httpcore.log.AccessLogs.formatter(config);
+        } catch (IllegalArgumentException e) {
+            throw access.error(access.has("format") ? "format" : "syntax", e.getMessage());
+        }
+        return config;
+    }
+
+    /** {@code syntax: text | json} of a log section (the session log's reader uses it too). */
+    public static LogSyntax syntax(ConfigSection log) {
+        String word = log.string("syntax", LogSyntax.TEXT.word());
+        return LogSyntax.fromWord(word).orElseThrow(() -> log.error("syntax",
+                "expected text or json, got \"" + word + "\""));
     }
 
     private static URI uri(ConfigSection section, String key) {

@@ -28,7 +28,12 @@ public final class AsyncAccessLogWriter implements AccessLog {
     /** What the log is called in error reports and drop notes. */
     static final String LOG_NAME = "access log";
 
-    private final AsyncLineWriter<TransactionRecord> lines;
+    private final AsyncLineWriter<Entry> lines;
+    private final LineFormatter<TransactionRecord> format;
+
+    /** A record and the formatter it was logged with: a reload changes the format of new lines only. */
+    private record Entry(LineFormatter<TransactionRecord> format, TransactionRecord record) {
+    }
 
     public AsyncAccessLogWriter(AccessLogConfig config) {
         this(config, Clock.systemUTC());
@@ -43,8 +48,8 @@ public final class AsyncAccessLogWriter implements AccessLog {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(err, "err");
-        AccessLogFormat format = AccessLogFormat.parse(config.format());
-        this.lines = AsyncLineWriter.builder(config.file(), format::formatTo)
+        this.format = AccessLogs.formatter(config);
+        this.lines = AsyncLineWriter.<Entry>builder(config.file(), (line, e) -> e.format().formatTo(line, e.record()))
                 .name(LOG_NAME)
                 .threadName(THREAD_NAME)
                 .clock(clock)
@@ -55,7 +60,26 @@ public final class AsyncAccessLogWriter implements AccessLog {
     /** Never blocks: a record that does not fit in the queue, or comes after close, is dropped. */
     @Override
     public void log(TransactionRecord record) {
-        lines.log(record);
+        lines.log(new Entry(format, record));
+    }
+
+    /**
+     * The same file and thread, spelling each line with {@code otherFormat}: what a configuration
+     * reload that changes only the format gets. Lines logged through either keep their own format,
+     * in the order they were logged; closing the view does nothing (the writer's owner closes it).
+     */
+    public AccessLog withFormat(LineFormatter<TransactionRecord> otherFormat) {
+        java.util.Objects.requireNonNull(otherFormat, "otherFormat");
+        return new AccessLog() {
+            @Override
+            public void log(TransactionRecord record) {
+                lines.log(new Entry(otherFormat, record));
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     /**

@@ -13,7 +13,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import dev.muxgate.httpcore.log.AsyncAccessLogWriter;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -24,14 +27,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProxyCore implements AutoCloseable {
 
-    private final CoreConfig config;
+    private volatile CoreConfig config;
     private final Transport transport;
     private final EventLoopGroup workers;
     private final boolean ownsWorkers;
     private final AccessLog accessLog;
     private final DemoOrigin demo;
-    private final OriginPools origins;
+    private OriginPools origins;
     private final CoreStats stats = new CoreStats();
+    private final List<OriginPools> retiredPools = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CoreChannelInitializer initializer;
     private final HttpConnector connector;
     private final Channel listener;
@@ -106,8 +110,54 @@ public final class ProxyCore implements AutoCloseable {
         return transport;
     }
 
+    /** The configuration new connections get (the latest reload's). */
     public CoreConfig config() {
         return config;
+    }
+
+    /**
+     * Takes a reloaded configuration: connections accepted from now on use it, connections already
+     * open keep the one they started with until they close (their transactions never see two). Origin
+     * pools are replaced only when the origin settings changed; the old ones close once the last
+     * connection that used them has. What a reload cannot change is kept and named in the notes
+     * returned (see {@link CoreReload}). Call off the event loops, one reload at a time.
+     *
+     * @throws IllegalArgumentException if the new access-log format is not valid (nothing changes)
+     */
+    public synchronized List<String> reconfigure(CoreConfig wanted) {
+        Objects.requireNonNull(wanted, "wanted");
+        List<String> notes = new ArrayList<>();
+        CoreConfig next = CoreReload.applicable(config, wanted, notes);
+        AccessLog nextLog = accessLog instanceof AsyncAccessLogWriter writer
+                ? writer.withFormat(AccessLogs.formatter(next.accessLog()))
+                : accessLog;
+        OriginPools oldPools = origins;
+        OriginPools nextPools = next.origins().equals(config.origins()) ? oldPools : new OriginPools(next.origins(), demo);
+        CoreContext previous = initializer.current();
+        CoreContext replaced = initializer.swap(previous.next(next, nextPools, nextLog));
+        origins = nextPools;
+        config = next;
+        // A pool replaced by this reload closes once no connection of the old generation is left.
+        if (nextPools != oldPools) {
+            retiredPools.add(oldPools);
+            replaced.retire(() -> {
+                oldPools.close();
+                retiredPools.remove(oldPools);
+            });
+        } else {
+            replaced.retire(() -> { });
+        }
+        return notes;
+    }
+
+    /**
+     * Closes the access-log file and opens the same path again, after logrotate moved it away:
+     * lines before go to the moved file, lines after to the new one. Returns at once.
+     */
+    public void reopenAccessLog() {
+        if (accessLog instanceof AsyncAccessLogWriter writer) {
+            writer.reopen();
+        }
     }
 
     /** Closes the plain listener; connections already open go on. */
@@ -129,6 +179,8 @@ public final class ProxyCore implements AutoCloseable {
 
     private void shutdownResources() {
         origins.close();
+        // Pools of older generations still draining close at once: the loops are stopping anyway.
+        retiredPools.forEach(OriginPools::close);
         if (ownsWorkers) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         }
@@ -138,7 +190,7 @@ public final class ProxyCore implements AutoCloseable {
 
     /** Assembles a core; everything but the config has a default. */
     public static final class Builder {
-        private final CoreConfig config;
+        private volatile CoreConfig config;
         private Transport transport;
         private EventLoopGroup workers;
         private int threads = Runtime.getRuntime().availableProcessors();
