@@ -37,14 +37,19 @@ final class ControlCommand {
 
     /** Runs the command for {@code configFile}; returns the exit status. */
     int run(Path configFile, PrintStream out, PrintStream err) {
-        GatewayConfig config;
+        Path stateDir;
         try {
-            config = GatewayConfig.load(configFile);
+            stateDir = GatewayConfig.load(configFile).tls().stateDir();
         } catch (ConfigException e) {
-            err.println("muxgate: " + name + ": bad configuration, nothing sent: " + e.getMessage());
-            return Main.EXIT_CONFIG;
+            if (name.equals("reload")) {
+                err.println("muxgate: " + name + ": bad configuration, nothing sent: " + e.getMessage());
+                return Main.EXIT_CONFIG;
+            }
+            // logrotate must not lose a night's rotation to a half-edited file: only the state dir matters here.
+            stateDir = stateDirOnly(configFile);
+            err.println("muxgate: " + name + ": note: " + e.getMessage() + "; using state-dir " + stateDir);
         }
-        Path pidFile = PidFile.in(config.tls().stateDir());
+        Path pidFile = PidFile.in(stateDir);
         Optional<Long> pid;
         try {
             pid = PidFile.read(pidFile);
@@ -83,8 +88,30 @@ final class ControlCommand {
         return 0;
     }
 
+    /** {@code tls.state-dir} of a file that does not load as a whole; the default when even that fails. */
+    private static Path stateDirOnly(Path configFile) {
+        Path fallback = dev.muxgate.gateway.tls.TlsConfig.defaults().stateDir();
+        try {
+            String dir = dev.muxgate.httpcore.config.ConfigDocument.load(configFile).root()
+                    .optionalSection("tls").string("state-dir", null);
+            return dir == null ? fallback : Path.of(dir);
+        } catch (RuntimeException e) {
+            return fallback;
+        }
+    }
+
     /** A recycled pid must not get our signal; when the OS hides the command line, trust the file. */
     private static boolean looksLikeGateway(ProcessHandle process) {
+        // Linux gives the whole command line here; ProcessHandle.Info may cut a long class path short.
+        Path cmdline = Path.of("/proc", Long.toString(process.pid()), "cmdline");
+        try {
+            if (java.nio.file.Files.isReadable(cmdline)) {
+                return new String(java.nio.file.Files.readAllBytes(cmdline), java.nio.charset.StandardCharsets.UTF_8)
+                        .contains(Main.class.getName());
+            }
+        } catch (IOException e) {
+            // Fall back on what the JDK can tell.
+        }
         return process.info().commandLine().map(line -> line.contains(Main.class.getName())).orElse(true);
     }
 }
