@@ -154,6 +154,7 @@ public final class Gateway implements AutoCloseable {
         caps.limits(next.connections());
         sessionLog.syntax(next.sessionLog().syntax());
         if (nextTls != null) {
+            nextTls.ticketKeys().continueFrom(tls.ticketKeys());
             frontDoor.swap(newFrontDoor(next, nextTls, core, accounting));
             TlsFrontEnd old = tls;
             tls = nextTls;
