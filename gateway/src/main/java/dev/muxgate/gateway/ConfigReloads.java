@@ -47,6 +47,7 @@ final class ConfigReloads implements AutoCloseable {
 
     /** Reloads now, on the caller's thread; true when the new configuration was applied. */
     boolean reload() {
+        long start = System.nanoTime();
         GatewayConfig wanted;
         try {
             wanted = GatewayConfig.load(file);
@@ -60,7 +61,8 @@ final class ConfigReloads implements AutoCloseable {
             return failed(file + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
         }
         gateway.metrics().configReloaded(true);
-        out.println("muxgate: reloaded " + file + "; new connections use it, open ones finish on the previous one");
+        out.println("muxgate: reloaded " + file + " in " + (System.nanoTime() - start) / 1_000_000
+                + " ms; new connections use it, open ones finish on the previous one");
         notes.forEach(note -> out.println("muxgate: reload: " + note));
         return true;
     }

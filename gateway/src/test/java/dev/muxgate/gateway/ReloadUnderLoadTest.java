@@ -78,7 +78,7 @@ class ReloadUnderLoadTest {
                     int mark = gateway.output.size();
                     GatewayProcess.ControlResult sent = GatewayProcess.control("reload", conf);
                     assertEquals(0, sent.exit(), sent.output());
-                    gateway.awaitLine("muxgate: reloaded", mark, Duration.ofSeconds(30));
+                    System.out.println("reload under load: " + gateway.awaitLine("muxgate: reloaded", mark, Duration.ofSeconds(30)));
                     String fixed = gateway.awaitLine("node-id: a reload cannot change it", mark, Duration.ofSeconds(5));
                     assertTrue(fixed.contains("stays 0"), fixed);
                     assertEquals("origin B\n", fetch(port, "/after"));
@@ -112,6 +112,7 @@ class ReloadUnderLoadTest {
                     Matcher m = H2LOAD.matcher(report);
                     assertTrue(m.find(), report);
                     long succeeded = Long.parseLong(m.group(4));
+                    System.out.println("reload under load: h2load " + m.group());
                     assertEquals(8000, succeeded, report);
                     assertEquals("0 failed, 0 errored, 0 timeout", m.group(5) + " failed, " + m.group(6) + " errored, "
                             + m.group(7) + " timeout", report);
