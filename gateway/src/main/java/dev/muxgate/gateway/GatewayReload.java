@@ -44,6 +44,7 @@ final class GatewayReload {
         fixed(notes, "logs.session.rotate-interval", s.rotateInterval(), v.rotateInterval());
         fixed(notes, "logs.session.keep", s.keepFiles(), v.keepFiles());
         fixed(notes, "logs.session.queue-lines", s.queueLines(), v.queueLines());
+        fixed(notes, "logs.session.syslog", s.syslog(), v.syslog());
         return new GatewayConfig(wanted.source(), wanted.core(), tls, wanted.h2(), running.nodeId(),
                 wanted.shutdownGrace(), s.withSyntax(v.syntax()), running.admin(), wanted.spdy(), running.warmUp(),
                 wanted.connections());

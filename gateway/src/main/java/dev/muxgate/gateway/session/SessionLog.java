@@ -4,6 +4,7 @@ import dev.muxgate.gateway.frontdoor.SessionContext;
 import dev.muxgate.httpcore.config.LogSyntax;
 import dev.muxgate.httpcore.log.AsyncLineWriter;
 import dev.muxgate.httpcore.log.LineFormatter;
+import dev.muxgate.httpcore.log.SyslogSender;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -31,9 +32,13 @@ public final class SessionLog implements AutoCloseable {
     private record Entry(LineFormatter<SessionRecord> format, SessionRecord session) {
     }
 
-    private SessionLog(AsyncLineWriter<Entry> writer, LogSyntax syntax) {
+    /** Null without syslog delivery. */
+    private final SyslogSender syslog;
+
+    private SessionLog(AsyncLineWriter<Entry> writer, LogSyntax syntax, SyslogSender syslog) {
         this.writer = writer;
         this.format = formatter(syntax);
+        this.syslog = syslog;
     }
 
     private static LineFormatter<SessionRecord> formatter(LogSyntax syntax) {
@@ -60,13 +65,19 @@ public final class SessionLog implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
         if (!config.enabled()) {
-            return new SessionLog(null, config.syntax());
+            return new SessionLog(null, config.syntax(), null);
         }
-        return new SessionLog(AsyncLineWriter.<Entry>builder(config.file(), (line, e) -> e.format().formatTo(line, e.session()))
+        SyslogSender syslog = config.syslog().enabled() ? new SyslogSender(config.syslog(), "session", clock) : null;
+        AsyncLineWriter.Builder<Entry> builder = AsyncLineWriter.<Entry>builder(config.file(),
+                (line, e) -> e.format().formatTo(line, e.session()));
+        if (syslog != null) {
+            builder.copyTo(syslog::offer);
+        }
+        return new SessionLog(builder
                 .name(LOG_NAME)
                 .threadName(THREAD_NAME)
                 .clock(clock)
-                .start(), config.syntax());
+                .start(), config.syntax(), syslog);
     }
 
     public boolean enabled() {
@@ -107,6 +118,9 @@ public final class SessionLog implements AutoCloseable {
     public void close() {
         if (writer != null) {
             writer.close();
+        }
+        if (syslog != null) {
+            syslog.close();
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param keepFiles      rotated files kept; older ones are deleted (0: keep all)
  * @param queueLines     lines buffered between the event loops and the writer thread
  * @param syntax         text lines in {@code format}, or JSON Lines with the fields {@code format} names
+ * @param syslog         delivery of the lines to a syslog server too
  */
 public record AccessLogConfig(
         boolean enabled,
@@ -24,7 +25,8 @@ public record AccessLogConfig(
         Duration rotateInterval,
         int keepFiles,
         int queueLines,
-        LogSyntax syntax) {
+        LogSyntax syntax,
+        SyslogConfig syslog) {
 
     public static final String DEFAULT_FORMAT =
             "%<cqtq> %<ttms> %<chi> %<pitag> %<piid> %<cqhm> %<cquc> %<pssc> %<psql> %<sssc> %<shn>";
@@ -32,6 +34,7 @@ public record AccessLogConfig(
     public AccessLogConfig {
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(syntax, "syntax");
+        Objects.requireNonNull(syslog, "syslog");
         // The file rules are the writer's, in one place; checked here so a bad file fails at start-up.
         new LineLogConfig(path, rotateBytes, rotateInterval, keepFiles, queueLines);
     }
@@ -42,12 +45,22 @@ public record AccessLogConfig(
         this(enabled, path, format, rotateBytes, rotateInterval, keepFiles, queueLines, LogSyntax.TEXT);
     }
 
+    /** No syslog delivery. */
+    public AccessLogConfig(boolean enabled, Path path, String format, long rotateBytes, Duration rotateInterval,
+                           int keepFiles, int queueLines, LogSyntax syntax) {
+        this(enabled, path, format, rotateBytes, rotateInterval, keepFiles, queueLines, syntax, SyslogConfig.defaults());
+    }
+
+    public AccessLogConfig withSyslog(SyslogConfig newSyslog) {
+        return new AccessLogConfig(enabled, path, format, rotateBytes, rotateInterval, keepFiles, queueLines, syntax, newSyslog);
+    }
+
     public AccessLogConfig withSyntax(LogSyntax newSyntax) {
-        return new AccessLogConfig(enabled, path, format, rotateBytes, rotateInterval, keepFiles, queueLines, newSyntax);
+        return new AccessLogConfig(enabled, path, format, rotateBytes, rotateInterval, keepFiles, queueLines, newSyntax, syslog);
     }
 
     public AccessLogConfig withFormat(String newFormat) {
-        return new AccessLogConfig(enabled, path, newFormat, rotateBytes, rotateInterval, keepFiles, queueLines, syntax);
+        return new AccessLogConfig(enabled, path, newFormat, rotateBytes, rotateInterval, keepFiles, queueLines, syntax, syslog);
     }
 
     /** The writer's settings. */

@@ -30,6 +30,8 @@ public final class AsyncAccessLogWriter implements AccessLog {
 
     private final AsyncLineWriter<Entry> lines;
     private final LineFormatter<TransactionRecord> format;
+    /** Null without syslog delivery. */
+    private final SyslogSender syslog;
 
     /** A record and the formatter it was logged with: a reload changes the format of new lines only. */
     private record Entry(LineFormatter<TransactionRecord> format, TransactionRecord record) {
@@ -49,7 +51,13 @@ public final class AsyncAccessLogWriter implements AccessLog {
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(err, "err");
         this.format = AccessLogs.formatter(config);
-        this.lines = AsyncLineWriter.<Entry>builder(config.file(), (line, e) -> e.format().formatTo(line, e.record()))
+        this.syslog = config.syslog().enabled() ? new SyslogSender(config.syslog(), "access", clock) : null;
+        AsyncLineWriter.Builder<Entry> builder = AsyncLineWriter.<Entry>builder(config.file(),
+                (line, e) -> e.format().formatTo(line, e.record()));
+        if (syslog != null) {
+            builder.copyTo(syslog::offer);
+        }
+        this.lines = builder
                 .name(LOG_NAME)
                 .threadName(THREAD_NAME)
                 .clock(clock)
@@ -97,6 +105,14 @@ public final class AsyncAccessLogWriter implements AccessLog {
     @Override
     public void close() {
         lines.close();
+        if (syslog != null) {
+            syslog.close();
+        }
+    }
+
+    /** The syslog delivery, or null when there is none. */
+    public SyslogSender syslog() {
+        return syslog;
     }
 
     /** Lines dropped because the queue was full or the log was closed. */

@@ -32,6 +32,7 @@ final class CoreReload {
         fixed(notes, "logs.access.rotate-interval", a.rotateInterval(), b.rotateInterval());
         fixed(notes, "logs.access.keep", a.keepFiles(), b.keepFiles());
         fixed(notes, "logs.access.queue-lines", a.queueLines(), b.queueLines());
+        fixed(notes, "logs.access.syslog", a.syslog(), b.syslog());
         AccessLogConfig log = a.withFormat(b.format()).withSyntax(b.syntax());
         return wanted.withListener(l).withAccessLog(log);
     }
