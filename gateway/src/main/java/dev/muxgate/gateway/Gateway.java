@@ -74,6 +74,12 @@ public final class Gateway implements AutoCloseable {
             startedMetrics.bindCore(startedCore.stats());
             startedSessionLog = SessionLog.open(config.sessionLog());
             startedMetrics.bindJvmMetrics();
+            if (startedCore.accessLogSyslog() != null) {
+                startedMetrics.bindSyslogDrops("access", startedCore.accessLogSyslog());
+            }
+            if (startedSessionLog.syslog() != null) {
+                startedMetrics.bindSyslogDrops("session", startedSessionLog.syslog());
+            }
             startedAccounting = new SessionAccounting(startedMetrics, live, startedSessionLog, sessionEnded);
             Channel listener = null;
             if (config.tls().enabled()) {

@@ -119,6 +119,18 @@ public final class GatewayMetrics {
     }
 
     /** Adds the JVM's heap and non-heap pools, CPU and uptime (all cheap to scrape). */
+    /**
+     * Counts the lines a log's syslog delivery could not send ({@code log} = access or session):
+     * a dead or slow syslog server shows here, while the files keep every line.
+     */
+    public void bindSyslogDrops(String log, dev.muxgate.httpcore.log.SyslogSender sender) {
+        // The sender itself as the state: the log holds it, and micrometer only holds it weakly.
+        FunctionCounter.builder("muxgate.log.syslog.dropped", sender, dev.muxgate.httpcore.log.SyslogSender::dropped)
+                .description("Log lines not delivered to syslog (queue full or server unreachable); the file has them")
+                .tag("log", log)
+                .register(registry);
+    }
+
     public void bindJvmMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);

@@ -124,6 +124,11 @@ public final class SessionLog implements AutoCloseable {
         }
     }
 
+    /** The syslog delivery, or null when there is none. */
+    public SyslogSender syslog() {
+        return syslog;
+    }
+
     /** Lines dropped because the queue was full or the log was closed; 0 when disabled. */
     public long droppedLines() {
         return writer == null ? 0 : writer.droppedLines();

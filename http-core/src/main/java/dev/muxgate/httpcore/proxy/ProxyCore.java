@@ -160,6 +160,11 @@ public final class ProxyCore implements AutoCloseable {
         }
     }
 
+    /** The access log's syslog delivery, or null when there is none. */
+    public dev.muxgate.httpcore.log.SyslogSender accessLogSyslog() {
+        return accessLog instanceof AsyncAccessLogWriter writer ? writer.syslog() : null;
+    }
+
     /** Closes the plain listener; connections already open go on. */
     public void stopAccepting() {
         if (listener != null) {
