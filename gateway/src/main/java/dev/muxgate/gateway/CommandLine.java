@@ -5,7 +5,9 @@ import java.nio.file.Path;
 /** The gateway's few flags; anything unknown is a usage error, never ignored. */
 final class CommandLine {
 
-    static final String USAGE = "usage: muxgate [--config FILE]   (default conf/gateway.yaml)";
+    static final String USAGE = "usage: muxgate [reload | reopen-logs] [--config FILE]   (default conf/gateway.yaml)\n"
+            + "  reload:      the running gateway re-reads its configuration (SIGHUP)\n"
+            + "  reopen-logs: the running gateway reopens its log files, after logrotate (SIGUSR1)";
 
     private CommandLine() {
     }

@@ -2,6 +2,7 @@ package dev.muxgate.gateway;
 
 import dev.muxgate.gateway.frontdoor.ConnectionCaps;
 import dev.muxgate.gateway.frontdoor.FrontDoorInitializer;
+import dev.muxgate.gateway.frontdoor.FrontDoorSwitch;
 import dev.muxgate.gateway.admin.AdminServer;
 import dev.muxgate.gateway.admin.GatewayMetrics;
 import dev.muxgate.gateway.admin.LiveSessions;
@@ -38,11 +39,18 @@ import java.util.function.Consumer;
  */
 public final class Gateway implements AutoCloseable {
 
-    private final GatewayConfig config;
+    private volatile GatewayConfig config;
     private final Transport transport;
     private final EventLoopGroup loops;
     private final ProxyCore core;
-    private final TlsFrontEnd tls;
+    private volatile TlsFrontEnd tls;
+    /** Front ends a reload replaced, closed once their handshakes can no longer be running. */
+    private final List<TlsFrontEnd> retiredTls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final ConnectionCaps caps;
+    private final SessionNumbers numbers;
+    /** Counts PROXY headers on the TLS listener; one for the gateway's life, reloads included. */
+    private final ProxyProtocolStats tlsProxyProtocol = new ProxyProtocolStats();
+    private FrontDoorSwitch frontDoor;
     private final Channel tlsListener;
     private final SessionLog sessionLog;
     private final GatewayMetrics metrics;
@@ -55,6 +63,8 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.transport = Transport.detect();
         this.loops = transport.newGroup(Runtime.getRuntime().availableProcessors(), "muxgate");
+        this.caps = new ConnectionCaps(config.connections());
+        this.numbers = new SessionNumbers(config.nodeId());
         ProxyCore startedCore = null;
         TlsFrontEnd startedTls = null;
         SessionLog startedSessionLog = null;
@@ -65,33 +75,32 @@ public final class Gateway implements AutoCloseable {
             startedMetrics = new GatewayMetrics();
             ProxyCore.Builder coreBuilder = ProxyCore.builder(config.core()).transport(transport).workers(loops)
                     .originLatency(startedMetrics::recordOrigin);
-            if (OriginTls.wanted(config.core())) {
-                coreBuilder.originTls(OriginTls.context(config.core().origins().tls()));
-            }
+            // The core asks for a context when a rule or origins.tls needs one, at start and on reload.
+            coreBuilder.originTlsFactory(OriginTls::context);
             startedCore = coreBuilder.start();
             startedMetrics.bindCore(startedCore.stats());
             startedMetrics.bindProxyProtocol("http", startedCore.listenerProxyProtocol());
             startedSessionLog = SessionLog.open(config.sessionLog());
             startedMetrics.bindJvmMetrics();
+            if (startedCore.accessLogSyslog() != null) {
+                startedMetrics.bindSyslogDrops("access", startedCore.accessLogSyslog());
+            }
+            if (startedSessionLog.syslog() != null) {
+                startedMetrics.bindSyslogDrops("session", startedSessionLog.syslog());
+            }
             startedAccounting = new SessionAccounting(startedMetrics, live, startedSessionLog, sessionEnded);
             Channel listener = null;
             if (config.tls().enabled()) {
                 startedTls = TlsFrontEnd.open(servedProtocolsOnly(config.tls()), Clock.systemUTC());
-                H2SessionInitializer h2 = new H2SessionInitializer(config.h2(), startedCore.connector(), config.shutdownGrace());
-                SpdySessionInitializer spdy = new SpdySessionInitializer(config.spdy(), startedCore.connector(),
-                        config.shutdownGrace());
-                SessionNumbers numbers = new SessionNumbers(config.nodeId());
-                ProxyProtocolStats tlsProxyProtocol = new ProxyProtocolStats();
                 startedMetrics.bindProxyProtocol("tls", tlsProxyProtocol);
+                frontDoor = new FrontDoorSwitch(newFrontDoor(config, startedTls, startedCore, startedAccounting));
                 listener = new ServerBootstrap()
                         .group(loops)
                         .channel(transport.serverChannelClass())
                         .option(ChannelOption.SO_BACKLOG, 4096)
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childHandler(new FrontDoorInitializer(numbers, startedTls, h2, spdy, startedCore.connector(),
-                                startedCore.listenAddress(), startedAccounting, liveSessions,
-                                new ConnectionCaps(config.connections()), tlsProxyProtocol))
+                        .childHandler(frontDoor)
                         .bind(config.tls().host(), config.tls().port())
                         .sync()
                         .channel();
@@ -122,6 +131,72 @@ public final class Gateway implements AutoCloseable {
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /** The front door of one configuration: its TLS front end and its session limits. */
+    private FrontDoorInitializer newFrontDoor(GatewayConfig c, TlsFrontEnd frontEnd, ProxyCore proxy,
+                                              SessionAccounting observer) {
+        H2SessionInitializer h2 = new H2SessionInitializer(c.h2(), proxy.connector(), c.shutdownGrace());
+        SpdySessionInitializer spdy = new SpdySessionInitializer(c.spdy(), proxy.connector(), c.shutdownGrace());
+        return new FrontDoorInitializer(numbers, frontEnd, h2, spdy, proxy.connector(), proxy.listenAddress(), observer,
+                liveSessions, caps, tlsProxyProtocol);
+    }
+
+    /**
+     * Takes a reloaded configuration. It reads the certificates again (a replaced file is picked
+     * up) and builds the new front door before changing anything, so a failure (a bad certificate)
+     * leaves the running configuration whole. Then new connections get the new certificates,
+     * limits, remap, origin settings and log formats; open sessions and their streams keep what they
+     * started with. Settings a reload cannot change stay as they run, and each is named in the
+     * notes returned. Blocking file I/O: call it from a thread of its own, one at a time.
+     *
+     * @throws RuntimeException with a sentence for the operator when the new configuration cannot
+     *                          be used (nothing changed then)
+     */
+    public synchronized List<String> reload(GatewayConfig wanted) {
+        List<String> notes = new ArrayList<>();
+        GatewayConfig running = config;
+        GatewayConfig next = GatewayReload.applicable(running, wanted, notes);
+        TlsFrontEnd nextTls = tls == null ? null : TlsFrontEnd.open(servedProtocolsOnly(next.tls()), Clock.systemUTC());
+        try {
+            notes.addAll(core.reconfigure(next.core()));
+        } catch (RuntimeException e) {
+            if (nextTls != null) {
+                nextTls.close();
+            }
+            throw e;
+        }
+        caps.limits(next.connections());
+        sessionLog.syntax(next.sessionLog().syntax());
+        if (nextTls != null) {
+            nextTls.ticketKeys().continueFrom(tls.ticketKeys());
+            frontDoor.swap(newFrontDoor(next, nextTls, core, accounting));
+            TlsFrontEnd old = tls;
+            tls = nextTls;
+            retiredTls.add(old);
+            // A connection accepted just before the swap may still pick its certificate from the
+            // old contexts; none can after its handshake time-out. Established sessions hold theirs.
+            long grace = running.tls().handshakeTimeout().toMillis() + 1000;
+            loops.next().schedule(() -> {
+                if (retiredTls.remove(old)) {
+                    old.close();
+                }
+            }, grace, TimeUnit.MILLISECONDS);
+            notes.addAll(nextTls.describe());
+        }
+        config = next.withCore(core.config());
+        return notes;
+    }
+
+    /** The configuration new connections get. */
+    public GatewayConfig config() {
+        return config;
+    }
+
+    /** Closes and opens again the access and session log files, after logrotate moved them. */
+    public void reopenLogs() {
+        core.reopenAccessLog();
+        sessionLog.reopen();
     }
 
     /** Protocols this build serves. */
@@ -256,5 +331,6 @@ public final class Gateway implements AutoCloseable {
         if (tls != null) {
             tls.close();
         }
+        retiredTls.forEach(TlsFrontEnd::close);
     }
 }

@@ -18,9 +18,10 @@ public final class Main {
 
     public static void main(String[] args) {
         tuneNettyDefaults();
+        ControlCommand control = args.length > 0 ? ControlCommand.of(args[0]) : null;
         Path configFile;
         try {
-            configFile = CommandLine.parse(args);
+            configFile = CommandLine.parse(control == null ? args : java.util.Arrays.copyOfRange(args, 1, args.length));
         } catch (IllegalArgumentException e) {
             System.err.println("muxgate: " + e.getMessage());
             System.err.println(CommandLine.USAGE);
@@ -29,6 +30,10 @@ public final class Main {
         }
         if (configFile == null) {
             System.out.println(CommandLine.USAGE);
+            return;
+        }
+        if (control != null) {
+            System.exit(control.run(configFile, System.out, System.err));
             return;
         }
         GatewayConfig config;
@@ -57,15 +62,34 @@ public final class Main {
         }
         GracefulStop stop = new GracefulStop(gateway);
         // SIGTERM and Ctrl-C end with status 0 once everything is drained; a JVM shutdown any
-        // other way (System.exit elsewhere, SIGHUP) still drains through the hook.
+        // other way (System.exit elsewhere) still drains through the hook. SIGHUP reloads.
         stop.onSignal("TERM");
         stop.onSignal("INT");
         Runtime.getRuntime().addShutdownHook(new Thread(stop::stop, "muxgate-shutdown"));
+        ConfigReloads reloads = new ConfigReloads(gateway, configFile, System.out, System.err);
+        reloads.handleSignals();
+        PidFile pid = writePidFile(config);
         for (String line : gateway.startupReport()) {
             System.out.println("muxgate: " + line);
         }
         stop.awaitStopped();
+        reloads.close();
+        if (pid != null) {
+            pid.remove();
+        }
         System.exit(0);
+    }
+
+    /** The pid file {@code muxgate reload} reads; without one the gateway still serves. */
+    private static PidFile writePidFile(GatewayConfig config) {
+        try {
+            return PidFile.write(config.tls().stateDir());
+        } catch (java.io.IOException e) {
+            System.err.println("muxgate: could not write " + PidFile.in(config.tls().stateDir()) + " (" + describe(e)
+                    + "); muxgate reload and reopen-logs will not find this gateway, send SIGHUP or SIGUSR1 to "
+                    + ProcessHandle.current().pid());
+            return null;
+        }
     }
 
     /**

@@ -48,7 +48,7 @@ final class CorrelateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         LogTally access = input.read(files, main.stdin, err, false);
-        LogInputs sessionInputs = new LogInputs(sessionLogs, main.stdin);
+        LogInputs sessionInputs = new LogInputs(sessionLogs, main.stdin).jsonLines(JsonLinesInput.session());
         String unreadable = sessionInputs.unreadable();
         if (unreadable != null) {
             throw new UsageException(unreadable);

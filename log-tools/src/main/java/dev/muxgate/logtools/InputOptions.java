@@ -68,7 +68,7 @@ final class InputOptions {
             throw new UsageException("--threads must be at least 1, got " + threads);
         }
         AccessLogFormat accessFormat = accessLogFormat();
-        LogInputs inputs = new LogInputs(files, stdin);
+        LogInputs inputs = new LogInputs(files, stdin).jsonLines(JsonLinesInput.access(accessFormat));
         String unreadable = inputs.unreadable();
         if (unreadable != null) {
             throw new UsageException(unreadable);

@@ -36,9 +36,17 @@ final class LogInputs {
     private final List<String> names;
     private final InputStream stdin;
     private final long chunkBytes;
+    /** What reads an input whose first byte is '{' (JSON Lines) as text lines; none by default. */
+    private java.util.function.UnaryOperator<InputStream> jsonLines = java.util.function.UnaryOperator.identity();
 
     LogInputs(List<String> names, InputStream stdin) {
         this(names, stdin, CHUNK_BYTES);
+    }
+
+    /** These inputs, with JSON Lines ones read through {@code reader} (see {@link JsonLinesInput}). */
+    LogInputs jsonLines(java.util.function.UnaryOperator<InputStream> reader) {
+        this.jsonLines = java.util.Objects.requireNonNull(reader, "reader");
+        return this;
     }
 
     LogInputs(List<String> names, InputStream stdin, long chunkBytes) {
@@ -112,10 +120,12 @@ final class LogInputs {
         int b1 = in.read();
         int b2 = in.read();
         in.reset();
-        if (b1 == 0x1f && b2 == 0x8b) {
-            return new GZIPInputStream(in, BUFFER);
-        }
-        return in;
+        BufferedInputStream text = b1 == 0x1f && b2 == 0x8b
+                ? new BufferedInputStream(new GZIPInputStream(in, BUFFER), BUFFER) : in;
+        text.mark(1);
+        int first = text.read();
+        text.reset();
+        return first == '{' ? jsonLines.apply(text) : text;
     }
 
     /**
@@ -198,7 +208,7 @@ final class LogInputs {
         Path path = Path.of(name);
         try {
             long size = Files.size(path);
-            if (size < 2 * chunkBytes || gzip(path)) {
+            if (size < 2 * chunkBytes || gzip(path) || jsonLines(path)) {
                 return List.of(new Part(name, null));
             }
             List<Part> parts = new ArrayList<>();
@@ -210,6 +220,13 @@ final class LogInputs {
             Part failed = new Part(name, null);
             failed.done = java.util.concurrent.CompletableFuture.completedFuture(onOpenError.apply(name, e));
             return List.of(failed);
+        }
+    }
+
+    /** JSON Lines are read whole, through the reader that spells them as text. */
+    private static boolean jsonLines(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            return in.read() == '{';
         }
     }
 

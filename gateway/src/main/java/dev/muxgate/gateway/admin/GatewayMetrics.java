@@ -50,6 +50,8 @@ public final class GatewayMetrics {
     private final Counter resumedHandshakes;
     private final Counter[] connectionsRefused = new Counter[ConnectionCaps.Refusal.values().length];
     private final ConcurrentMap<String, Timer> originByOutcome = new ConcurrentHashMap<>();
+    private final Counter reloadsApplied;
+    private final Counter reloadsFailed;
     private boolean coreBound;
 
     /** Metrics of the front door and sessions only; see {@link #bindCore}. */
@@ -74,6 +76,10 @@ public final class GatewayMetrics {
                     .tag("reason", reason.tag())
                     .register(registry);
         }
+        reloadsApplied = Counter.builder("muxgate.config.reloads").description("Configuration reloads, by result")
+                .tag("result", "applied").register(registry);
+        reloadsFailed = Counter.builder("muxgate.config.reloads").description("Configuration reloads, by result")
+                .tag("result", "failed").register(registry);
         for (ProtocolError kind : ProtocolError.values()) {
             protocolErrors[kind.ordinal()] = Counter.builder("muxgate.protocol.errors")
                     .description("Client protocol errors, by kind")
@@ -139,6 +145,18 @@ public final class GatewayMetrics {
     }
 
     /** Adds the JVM's heap and non-heap pools, CPU and uptime (all cheap to scrape). */
+    /**
+     * Counts the lines a log's syslog delivery could not send ({@code log} = access or session):
+     * a dead or slow syslog server shows here, while the files keep every line.
+     */
+    public void bindSyslogDrops(String log, dev.muxgate.httpcore.log.SyslogSender sender) {
+        // The sender itself as the state: the log holds it, and micrometer only holds it weakly.
+        FunctionCounter.builder("muxgate.log.syslog.dropped", sender, dev.muxgate.httpcore.log.SyslogSender::dropped)
+                .description("Log lines not delivered to syslog (queue full or server unreachable); the file has them")
+                .tag("log", log)
+                .register(registry);
+    }
+
     public void bindJvmMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -190,6 +208,11 @@ public final class GatewayMetrics {
     /** A TLS handshake failed with {@code cause} (null: the connection closed first); see {@link HandshakeFailure#of}. */
     public void handshakeFailed(Throwable cause) {
         handshakeFailed(HandshakeFailure.of(cause));
+    }
+
+    /** A configuration reload was applied ({@code true}) or refused, the running one kept ({@code false}). */
+    public void configReloaded(boolean applied) {
+        (applied ? reloadsApplied : reloadsFailed).increment();
     }
 
     /** A connection was refused at accept for {@code reason}. */

@@ -27,7 +27,8 @@ public final class ConnectionCaps {
         }
     }
 
-    private final ConnectionCapsConfig config;
+    /** Swapped by a reload; connections already admitted keep their places. */
+    private volatile ConnectionCapsConfig config;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
 
@@ -35,11 +36,17 @@ public final class ConnectionCaps {
         this.config = config;
     }
 
+    /** New caps for connections from now on (a reload); the counts go on. */
+    public void limits(ConnectionCapsConfig newConfig) {
+        this.config = java.util.Objects.requireNonNull(newConfig, "newConfig");
+    }
+
     /**
      * Takes a place for a connection from {@code client}; null when admitted (then {@link #release}
      * must follow when it closes), else why not.
      */
     public Refusal admit(InetAddress client) {
+        ConnectionCapsConfig config = this.config;
         if (open.incrementAndGet() > config.max()) {
             open.decrementAndGet();
             return Refusal.MAX_CONNECTIONS;

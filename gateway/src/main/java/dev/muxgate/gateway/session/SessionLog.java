@@ -1,7 +1,10 @@
 package dev.muxgate.gateway.session;
 
 import dev.muxgate.gateway.frontdoor.SessionContext;
+import dev.muxgate.httpcore.config.LogSyntax;
 import dev.muxgate.httpcore.log.AsyncLineWriter;
+import dev.muxgate.httpcore.log.LineFormatter;
+import dev.muxgate.httpcore.log.SyslogSender;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -21,10 +24,30 @@ public final class SessionLog implements AutoCloseable {
     static final String LOG_NAME = "session log";
 
     /** Null when the log is disabled. */
-    private final AsyncLineWriter<SessionRecord> writer;
+    private final AsyncLineWriter<Entry> writer;
+    /** How new lines are spelled; a reload may change it, lines already logged keep theirs. */
+    private volatile LineFormatter<SessionRecord> format;
 
-    private SessionLog(AsyncLineWriter<SessionRecord> writer) {
+    /** A session and the spelling it was logged with. */
+    private record Entry(LineFormatter<SessionRecord> format, SessionRecord session) {
+    }
+
+    /** Null without syslog delivery. */
+    private final SyslogSender syslog;
+
+    private SessionLog(AsyncLineWriter<Entry> writer, LogSyntax syntax, SyslogSender syslog) {
         this.writer = writer;
+        this.format = formatter(syntax);
+        this.syslog = syslog;
+    }
+
+    private static LineFormatter<SessionRecord> formatter(LogSyntax syntax) {
+        return syntax == LogSyntax.JSON ? JsonSessionLineFormat::formatTo : SessionLogFormat::formatTo;
+    }
+
+    /** Lines of sessions logged from now on are spelled in {@code syntax} (a reload). */
+    public void syntax(LogSyntax syntax) {
+        this.format = formatter(syntax);
     }
 
     /**
@@ -42,13 +65,19 @@ public final class SessionLog implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
         if (!config.enabled()) {
-            return new SessionLog(null);
+            return new SessionLog(null, config.syntax(), null);
         }
-        return new SessionLog(AsyncLineWriter.builder(config.file(), SessionLogFormat::formatTo)
+        SyslogSender syslog = config.syslog().enabled() ? new SyslogSender(config.syslog(), "session", clock) : null;
+        AsyncLineWriter.Builder<Entry> builder = AsyncLineWriter.<Entry>builder(config.file(),
+                (line, e) -> e.format().formatTo(line, e.session()));
+        if (syslog != null) {
+            builder.copyTo(syslog::offer);
+        }
+        return new SessionLog(builder
                 .name(LOG_NAME)
                 .threadName(THREAD_NAME)
                 .clock(clock)
-                .start());
+                .start(), config.syntax(), syslog);
     }
 
     public boolean enabled() {
@@ -62,7 +91,7 @@ public final class SessionLog implements AutoCloseable {
     public void log(SessionContext session) {
         Objects.requireNonNull(session, "session");
         if (writer != null) {
-            writer.log(SessionRecord.of(session));
+            writer.log(new Entry(format, SessionRecord.of(session)));
         }
     }
 
@@ -70,7 +99,7 @@ public final class SessionLog implements AutoCloseable {
     public void log(SessionRecord session) {
         Objects.requireNonNull(session, "session");
         if (writer != null) {
-            writer.log(session);
+            writer.log(new Entry(format, session));
         }
     }
 
@@ -90,6 +119,14 @@ public final class SessionLog implements AutoCloseable {
         if (writer != null) {
             writer.close();
         }
+        if (syslog != null) {
+            syslog.close();
+        }
+    }
+
+    /** The syslog delivery, or null when there is none. */
+    public SyslogSender syslog() {
+        return syslog;
     }
 
     /** Lines dropped because the queue was full or the log was closed; 0 when disabled. */

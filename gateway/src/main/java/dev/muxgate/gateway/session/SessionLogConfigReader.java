@@ -2,6 +2,9 @@ package dev.muxgate.gateway.session;
 
 import dev.muxgate.httpcore.config.ConfigException;
 import dev.muxgate.httpcore.config.ConfigSection;
+import dev.muxgate.httpcore.config.CoreConfigReader;
+import dev.muxgate.httpcore.config.LogSyntax;
+import dev.muxgate.httpcore.config.SyslogConfig;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +22,7 @@ public final class SessionLogConfigReader {
     /** The key under {@code logs} this reader owns. */
     public static final String SECTION = "session";
 
-    static final Set<String> KEYS = Set.of("enabled", "path", "rotate-size", "rotate-interval", "keep", "queue-lines");
+    static final Set<String> KEYS = Set.of("enabled", "path", "rotate-size", "rotate-interval", "keep", "queue-lines", "syntax", "syslog");
 
     private SessionLogConfigReader() {
     }
@@ -37,8 +40,10 @@ public final class SessionLogConfigReader {
         Duration rotateInterval = session.duration("rotate-interval", d.rotateInterval());
         int keepFiles = session.integer("keep", d.keepFiles());
         int queueLines = session.integer("queue-lines", d.queueLines());
+        LogSyntax syntax = CoreConfigReader.syntax(session);
+        SyslogConfig syslog = CoreConfigReader.syslog(session.optionalSection("syslog"));
         try {
-            return new SessionLogConfig(enabled, path, rotateBytes, rotateInterval, keepFiles, queueLines);
+            return new SessionLogConfig(enabled, path, rotateBytes, rotateInterval, keepFiles, queueLines, syntax, syslog);
         } catch (IllegalArgumentException e) {
             // The record's messages start with the key they are about, so the error points at its line.
             String message = String.valueOf(e.getMessage());

@@ -13,21 +13,12 @@ import javax.net.ssl.SSLException;
 /**
  * The core's client TLS context for {@code https://} origins, from {@code origins.tls}: the CA file
  * and the client certificate are read with the same PEM reader as the front end's certificates
- * (every key format it takes, the key checked against the certificate). Start-up only: file I/O.
+ * (every key format it takes, the key checked against the certificate). File I/O: at start and on
+ * reload, never on an event loop.
  */
 public final class OriginTls {
 
     private OriginTls() {
-    }
-
-    /**
-     * A remap rule needs TLS, or files are configured (read at start-up even if no rule uses them
-     * yet, so a bad file stops the start rather than a later request).
-     */
-    public static boolean wanted(CoreConfig core) {
-        OriginTlsConfig tls = core.origins().tls();
-        return tls.caFile() != null || tls.hasClientCertificate()
-                || core.remap().stream().anyMatch(RemapRule::targetsTls);
     }
 
     public static SslContext context(OriginTlsConfig config) {

@@ -201,6 +201,30 @@ public final class SessionTicketKeys implements AutoCloseable {
         }
     }
 
+    /**
+     * After a configuration reload built new contexts: with keys made in memory and the same
+     * settings, the new contexts issue and accept tickets with {@code previous}'s key, so clients
+     * that hold a ticket from before the reload still resume. (With a key file both read the same
+     * keys and nothing is needed.) Rotation goes on from that key.
+     */
+    public void continueFrom(SessionTicketKeys previous) {
+        if (!config.enabled() || config.keyFile() != null || !config.equals(previous.config)) {
+            return;
+        }
+        OpenSslSessionTicketKey carried = previous.currentKey();
+        synchronized (this) {
+            if (carried == null || current == null) {
+                return;
+            }
+            install(List.of(carried));
+            current = carried;
+        }
+    }
+
+    private synchronized OpenSslSessionTicketKey currentKey() {
+        return current;
+    }
+
     /** Key changes so far (rotations, and key file reloads after the first read). */
     public long rotations() {
         return rotations.get();

@@ -96,6 +96,12 @@ class TlsOriginTest {
                 .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private static int getOnANewConnection(ProxyCore core, String path) throws Exception {
+        HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        return fresh.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + core.listenAddress().getPort() + path))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     private TransactionRecord record(String path) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (System.nanoTime() < deadline) {
@@ -123,6 +129,36 @@ class TlsOriginTest {
         assertEquals(200, get(core, "/good/b").statusCode());
         assertEquals(1, good.handshakes.get(), "the second request reused the pooled TLS connection");
         assertEquals("https://localhost:" + good.port(), record("/good/a").serverHost());
+    }
+
+    @Test
+    void aReloadThatBringsTheFirstHttpsRuleAndTheCaFileGetsAContextAndKeepsIt() throws Exception {
+        TlsOriginServer good = origin(ca.server("localhost"), null);
+        CoreConfig plain = CoreConfig.defaults()
+                .withListener(new ListenerConfig(true, "127.0.0.1", 0))
+                .withRemap(List.of(new RemapRule("*", "/", RemapRule.DEMO_TARGET)));
+        ProxyCore core = ProxyCore.builder(plain).threads(1).accessLog(new AccessLog() {
+            @Override
+            public void log(TransactionRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void close() {
+            }
+        }).originTlsFactory(OriginTls::context).start();
+        closing.add(core);
+        OriginPoolConfig o = plain.origins();
+        CoreConfig withTls = plain.withOrigins(new OriginPoolConfig(o.connectTimeout(), o.responseTimeout(),
+                        o.maxConnectionsPerOrigin(), o.idleTimeout(), o.maxWaiters(), trustingTheTestCa()))
+                .withRemap(List.of(rule("/good", good.port()), new RemapRule("*", "/", RemapRule.DEMO_TARGET)));
+        core.reconfigure(withTls);
+        // New connections take the new configuration (a kept-alive one keeps what it started with).
+        assertEquals(200, getOnANewConnection(core, "/good/a"), "the reload built a context that trusts the CA");
+        // A later reload that leaves origins alone keeps the context (and its pools).
+        core.reconfigure(withTls.withRemap(List.of(rule("/again", good.port()))));
+        assertEquals(200, getOnANewConnection(core, "/again/b"));
+        assertEquals(1, good.handshakes.get(), "the pooled TLS connection survived the second reload");
     }
 
     @Test

@@ -137,6 +137,16 @@ class SessionResumptionTest {
         return Files.exists(file) ? Files.readAllLines(file) : List.of();
     }
 
+    @Test
+    void aTicketFromBeforeAReloadStillResumesWithKeysMadeInMemory() throws Exception {
+        Gateway gateway = start("reloaded", SessionTicketConfig.defaults());
+        Path session = dir.resolve("session-reload.pem");
+        assertEquals("New", handshake(gateway.tlsAddress().getPort(), "-tls1_3", session, null));
+        gateway.reload(gateway.config());
+        assertEquals("Reused", handshake(gateway.tlsAddress().getPort(), "-tls1_3", null, session),
+                "the reloaded contexts carry the ticket key on");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"-tls1_3", "-tls1_2"})
     void aSecondHandshakeWithTheTicketIsResumedAndMarked(String version) throws Exception {

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param rotateInterval rotate when the live file is older than this (zero: never by time)
  * @param keepFiles      rotated files kept; older ones are deleted (0: keep all)
  * @param queueLines     lines buffered between the event loops and the writer thread
+ * @param syntax         text lines in {@code format}, or JSON Lines with the fields {@code format} names
+ * @param syslog         delivery of the lines to a syslog server too
  */
 public record AccessLogConfig(
         boolean enabled,
@@ -22,15 +24,43 @@ public record AccessLogConfig(
         long rotateBytes,
         Duration rotateInterval,
         int keepFiles,
-        int queueLines) {
+        int queueLines,
+        LogSyntax syntax,
+        SyslogConfig syslog) {
 
     public static final String DEFAULT_FORMAT =
             "%<cqtq> %<ttms> %<chi> %<pitag> %<piid> %<cqhm> %<cquc> %<pssc> %<psql> %<sssc> %<shn>";
 
     public AccessLogConfig {
         Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(syntax, "syntax");
+        Objects.requireNonNull(syslog, "syslog");
         // The file rules are the writer's, in one place; checked here so a bad file fails at start-up.
         new LineLogConfig(path, rotateBytes, rotateInterval, keepFiles, queueLines);
+    }
+
+    /** Text lines, as before the {@code syntax} key existed. */
+    public AccessLogConfig(boolean enabled, Path path, String format, long rotateBytes, Duration rotateInterval,
+                           int keepFiles, int queueLines) {
+        this(enabled, path, format, rotateBytes, rotateInterval, keepFiles, queueLines, LogSyntax.TEXT);
+    }
+
+    /** No syslog delivery. */
+    public AccessLogConfig(boolean enabled, Path path, String format, long rotateBytes, Duration rotateInterval,
+                           int keepFiles, int queueLines, LogSyntax syntax) {
+        this(enabled, path, format, rotateBytes, rotateInterval, keepFiles, queueLines, syntax, SyslogConfig.defaults());
+    }
+
+    public AccessLogConfig withSyslog(SyslogConfig newSyslog) {
+        return new AccessLogConfig(enabled, path, format, rotateBytes, rotateInterval, keepFiles, queueLines, syntax, newSyslog);
+    }
+
+    public AccessLogConfig withSyntax(LogSyntax newSyntax) {
+        return new AccessLogConfig(enabled, path, format, rotateBytes, rotateInterval, keepFiles, queueLines, newSyntax, syslog);
+    }
+
+    public AccessLogConfig withFormat(String newFormat) {
+        return new AccessLogConfig(enabled, path, newFormat, rotateBytes, rotateInterval, keepFiles, queueLines, syntax, syslog);
     }
 
     /** The writer's settings. */

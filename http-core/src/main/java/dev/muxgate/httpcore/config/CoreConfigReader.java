@@ -40,7 +40,7 @@ public final class CoreConfigReader {
     /** {@code session} belongs to the gateway; it is allowed here and left alone. */
     static final Set<String> LOGS_KEYS = Set.of("access", "session");
     static final Set<String> ACCESS_LOG_KEYS = Set.of(
-            "enabled", "path", "format", "rotate-size", "rotate-interval", "keep", "queue-lines");
+            "enabled", "path", "format", "rotate-size", "rotate-interval", "keep", "queue-lines", "syntax", "syslog");
 
     private CoreConfigReader() {
     }
@@ -135,8 +135,68 @@ public final class CoreConfigReader {
         Duration rotateInterval = access.duration("rotate-interval", d.rotateInterval());
         int keepFiles = access.integer("keep", d.keepFiles());
         int queueLines = access.integer("queue-lines", d.queueLines());
-        return construct(access, ACCESS_LOG_KEYS, () -> new AccessLogConfig(
-                enabled, path, format, rotateBytes, rotateInterval, keepFiles, queueLines));
+        LogSyntax syntax = syntax(access);
+        SyslogConfig syslog = syslog(access.optionalSection("syslog"));
+        AccessLogConfig config = construct(access, ACCESS_LOG_KEYS, () -> new AccessLogConfig(
+                enabled, path, format, rotateBytes, rotateInterval, keepFiles, queueLines, syntax, syslog));
+        try {
+            // Here rather than when the writer opens, so a bad format names its line (start-up and reload).
+            dev.muxgate.httpcore.log.AccessLogs.formatter(config);
+        } catch (IllegalArgumentException e) {
+            throw access.error(access.has("format") ? "format" : "syntax", e.getMessage());
+        }
+        return config;
+    }
+
+    static final Set<String> SYSLOG_KEYS = Set.of("enabled", "address", "transport", "facility", "app-name", "queue-lines");
+
+    /**
+     * {@code syslog} of a log section (the session log's reader uses it too): {@code enabled},
+     * {@code address} (host:port), {@code transport} (udp, tcp), {@code facility} (local0..local7
+     * or 0..23), {@code app-name}, {@code queue-lines}.
+     */
+    public static SyslogConfig syslog(ConfigSection s) {
+        s.rejectUnknownKeys(SYSLOG_KEYS);
+        SyslogConfig d = SyslogConfig.defaults();
+        boolean enabled = s.bool("enabled", d.enabled());
+        String address = s.string("address", d.host() + ":" + d.port());
+        int colon = address.lastIndexOf(':');
+        String host;
+        int port;
+        try {
+            host = address.substring(0, colon).replace("[", "").replace("]", "");
+            port = Integer.parseInt(address.substring(colon + 1));
+        } catch (RuntimeException e) {
+            throw s.error("address", "expected host:port, got \"" + address + "\"");
+        }
+        String transport = s.string("transport", "udp");
+        if (!transport.equals("udp") && !transport.equals("tcp")) {
+            throw s.error("transport", "expected udp or tcp, got \"" + transport + "\"");
+        }
+        String facilityText = s.string("facility", "local0");
+        int facility;
+        if (facilityText.matches("local[0-7]")) {
+            facility = 16 + (facilityText.charAt(5) - '0');
+        } else {
+            try {
+                facility = Integer.parseInt(facilityText);
+            } catch (NumberFormatException e) {
+                throw s.error("facility", "expected local0..local7 or 0..23, got \"" + facilityText + "\"");
+            }
+        }
+        String appName = s.string("app-name", d.appName());
+        int queueLines = s.integer("queue-lines", d.queueLines());
+        Map<String, String> keys = Map.of("port", "address", "facility", "facility", "app-name", "app-name",
+                "queue-lines", "queue-lines");
+        return construct(s, keys, () -> new SyslogConfig(enabled, host, port, transport.equals("tcp"), facility,
+                appName, queueLines));
+    }
+
+    /** {@code syntax: text | json} of a log section (the session log's reader uses it too). */
+    public static LogSyntax syntax(ConfigSection log) {
+        String word = log.string("syntax", LogSyntax.TEXT.word());
+        return LogSyntax.fromWord(word).orElseThrow(() -> log.error("syntax",
+                "expected text or json, got \"" + word + "\""));
     }
 
     private static URI uri(ConfigSection section, String key) {

@@ -1,6 +1,7 @@
 package dev.muxgate.httpcore.log;
 
 import dev.muxgate.httpcore.config.AccessLogConfig;
+import dev.muxgate.httpcore.config.LogSyntax;
 import java.util.Objects;
 
 /** Opens the access log a configuration asks for: a file writer, or nothing when disabled. */
@@ -19,10 +20,21 @@ public final class AccessLogs {
     public static AccessLog open(AccessLogConfig config) {
         Objects.requireNonNull(config, "config");
         if (!config.enabled()) {
-            AccessLogFormat.parse(config.format());
+            formatter(config);
             return new Disabled();
         }
         return new AsyncAccessLogWriter(config);
+    }
+
+    /**
+     * How {@code config} spells a line: its format as text, or as JSON Lines with the fields the
+     * format names ({@code syntax: json}).
+     *
+     * @throws IllegalArgumentException if the format is not valid
+     */
+    public static LineFormatter<TransactionRecord> formatter(AccessLogConfig config) {
+        AccessLogFormat format = AccessLogFormat.parse(config.format());
+        return config.syntax() == LogSyntax.JSON ? new JsonAccessLineFormat(format) : format::formatTo;
     }
 
     private static final class Disabled implements AccessLog {

@@ -28,7 +28,14 @@ public final class AsyncAccessLogWriter implements AccessLog {
     /** What the log is called in error reports and drop notes. */
     static final String LOG_NAME = "access log";
 
-    private final AsyncLineWriter<TransactionRecord> lines;
+    private final AsyncLineWriter<Entry> lines;
+    private final LineFormatter<TransactionRecord> format;
+    /** Null without syslog delivery. */
+    private final SyslogSender syslog;
+
+    /** A record and the formatter it was logged with: a reload changes the format of new lines only. */
+    private record Entry(LineFormatter<TransactionRecord> format, TransactionRecord record) {
+    }
 
     public AsyncAccessLogWriter(AccessLogConfig config) {
         this(config, Clock.systemUTC());
@@ -43,8 +50,14 @@ public final class AsyncAccessLogWriter implements AccessLog {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(err, "err");
-        AccessLogFormat format = AccessLogFormat.parse(config.format());
-        this.lines = AsyncLineWriter.builder(config.file(), format::formatTo)
+        this.format = AccessLogs.formatter(config);
+        this.syslog = config.syslog().enabled() ? new SyslogSender(config.syslog(), "access", clock) : null;
+        AsyncLineWriter.Builder<Entry> builder = AsyncLineWriter.<Entry>builder(config.file(),
+                (line, e) -> e.format().formatTo(line, e.record()));
+        if (syslog != null) {
+            builder.copyTo(syslog::offer);
+        }
+        this.lines = builder
                 .name(LOG_NAME)
                 .threadName(THREAD_NAME)
                 .clock(clock)
@@ -55,7 +68,26 @@ public final class AsyncAccessLogWriter implements AccessLog {
     /** Never blocks: a record that does not fit in the queue, or comes after close, is dropped. */
     @Override
     public void log(TransactionRecord record) {
-        lines.log(record);
+        lines.log(new Entry(format, record));
+    }
+
+    /**
+     * The same file and thread, spelling each line with {@code otherFormat}: what a configuration
+     * reload that changes only the format gets. Lines logged through either keep their own format,
+     * in the order they were logged; closing the view does nothing (the writer's owner closes it).
+     */
+    public AccessLog withFormat(LineFormatter<TransactionRecord> otherFormat) {
+        java.util.Objects.requireNonNull(otherFormat, "otherFormat");
+        return new AccessLog() {
+            @Override
+            public void log(TransactionRecord record) {
+                lines.log(new Entry(otherFormat, record));
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     /**
@@ -73,6 +105,14 @@ public final class AsyncAccessLogWriter implements AccessLog {
     @Override
     public void close() {
         lines.close();
+        if (syslog != null) {
+            syslog.close();
+        }
+    }
+
+    /** The syslog delivery, or null when there is none. */
+    public SyslogSender syslog() {
+        return syslog;
     }
 
     /** Lines dropped because the queue was full or the log was closed. */

@@ -46,11 +46,14 @@ public final class AsyncLineWriter<T> implements AutoCloseable {
     private final LongAdder droppedClosed = new LongAdder();
     private final LongAdder written = new LongAdder();
     private final AtomicBoolean reopenRequested = new AtomicBoolean();
+    /** Also gets every line written (syslog delivery), or null. Never blocks. */
+    private final java.util.function.Consumer<String> copy;
     private final Thread thread;
 
     private AsyncLineWriter(Builder<T> b) {
         this.name = b.name;
         this.formatter = b.formatter;
+        this.copy = b.copy;
         this.queue = new RecordQueue<>(b.config.queueLines());
         this.errors = new WriteErrorReport(b.name, b.config.path(), b.clock, b.err);
         LogRotation rotation = new LogRotation(b.name, b.config.path(), b.config.rotateBytes(),
@@ -221,6 +224,9 @@ public final class AsyncLineWriter<T> implements AutoCloseable {
             if (file.write(chars, length)) {
                 written.increment();
             }
+            if (copy != null) {
+                copy.accept(line.substring(0, length - 1));
+            }
         }
     }
 
@@ -235,6 +241,7 @@ public final class AsyncLineWriter<T> implements AutoCloseable {
         private String threadName;
         private Clock clock = Clock.systemUTC();
         private PrintStream err = System.err;
+        private java.util.function.Consumer<String> copy;
 
         private Builder(LineLogConfig config, LineFormatter<T> formatter) {
             this.config = Objects.requireNonNull(config, "config");
@@ -259,6 +266,15 @@ public final class AsyncLineWriter<T> implements AutoCloseable {
         /** The clock that rotation by time and error reports go by; the system UTC clock if not set. */
         public Builder<T> clock(Clock newClock) {
             this.clock = Objects.requireNonNull(newClock, "clock");
+            return this;
+        }
+
+        /**
+         * Also hands every line (without its line break, drop notes included) to {@code sink} on the
+         * writer thread, after the file has it; the sink must not block (a {@link SyslogSender}).
+         */
+        public Builder<T> copyTo(java.util.function.Consumer<String> sink) {
+            this.copy = Objects.requireNonNull(sink, "sink");
             return this;
         }
 

@@ -93,4 +93,36 @@ public enum LogField {
     void appendValue(StringBuilder out, TransactionRecord record) {
         printer.append(out, record);
     }
+
+    /** Appends the value as JSON: a string (or null) for text, a number (or null for an unset {@code sssc}). */
+    void appendJson(StringBuilder out, TransactionRecord record) {
+        switch (kind) {
+            case TEXT -> JsonText.appendString(out, text(record));
+            case NUMBER -> {
+                if (this == SERVER_STATUS && record.serverStatus() == 0) {
+                    out.append("null");
+                } else {
+                    printer.append(out, record);
+                }
+            }
+            case TIMESTAMP -> printer.append(out, record);
+        }
+    }
+
+    /** The raw value of a text field, before any escaping. */
+    private String text(TransactionRecord r) {
+        return switch (this) {
+            case CLIENT_IP -> r.clientIp();
+            case PLUGIN_TAG -> r.pluginTag();
+            case METHOD -> r.method();
+            case URL -> r.url();
+            case PROTOCOL_VERSION -> r.protocolVersion();
+            case SERVER_HOST -> r.serverHost();
+            case SECURE_PROTOCOL -> r.secureProtocol();
+            case TLS_VERSION -> r.tlsVersion();
+            case TLS_CIPHER -> r.tlsCipher();
+            case RESULT -> r.result() == null ? null : r.result().name();
+            default -> throw new IllegalStateException(this + " is not a text field");
+        };
+    }
 }

@@ -4,9 +4,16 @@ import dev.muxgate.httpcore.config.CoreConfig;
 import dev.muxgate.httpcore.log.AccessLog;
 import dev.muxgate.httpcore.origin.OriginPools;
 import dev.muxgate.httpcore.origin.Remapper;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What every connection of one core shares: config, remap, origin pools, log, and counters. */
+/**
+ * What every connection of one core shares: config, remap, origin pools, log, and counters. One
+ * per configuration generation: a reload builds a new one ({@link #next}) and each connection keeps
+ * the one it was accepted with until it closes, so a transaction never sees two configurations.
+ * A generation is held by the core while it is current and by each of its connections; when the
+ * last hold goes, whatever it alone owned (origin pools a reload replaced) is closed.
+ */
 final class CoreContext {
 
     static final String VIA_NAME = "muxgate";
@@ -18,8 +25,11 @@ final class CoreContext {
     final RequestCheck requestCheck;
     final CoreStats stats;
     final OriginLatencyRecorder originLatency;
-    private final AtomicLong connectionIds = new AtomicLong();
-    private final AtomicLong requestIds = new AtomicLong();
+    private final AtomicLong connectionIds;
+    private final AtomicLong requestIds;
+    /** The core's own hold (while current) plus one per open connection; 0 means retired for good. */
+    private final AtomicInteger holds = new AtomicInteger(1);
+    private volatile Runnable onRetired = () -> { };
 
     CoreContext(CoreConfig config, OriginPools origins, AccessLog accessLog, CoreStats stats) {
         this(config, origins, accessLog, stats, OriginLatencyRecorder.NONE);
@@ -27,6 +37,11 @@ final class CoreContext {
 
     CoreContext(CoreConfig config, OriginPools origins, AccessLog accessLog, CoreStats stats,
                 OriginLatencyRecorder originLatency) {
+        this(config, origins, accessLog, stats, originLatency, new AtomicLong(), new AtomicLong());
+    }
+
+    private CoreContext(CoreConfig config, OriginPools origins, AccessLog accessLog, CoreStats stats,
+                        OriginLatencyRecorder originLatency, AtomicLong connectionIds, AtomicLong requestIds) {
         this.originLatency = originLatency;
         this.config = config;
         this.remapper = new Remapper(config.remap());
@@ -34,6 +49,13 @@ final class CoreContext {
         this.accessLog = accessLog;
         this.requestCheck = new RequestCheck(config.limits(), VIA_NAME);
         this.stats = stats;
+        this.connectionIds = connectionIds;
+        this.requestIds = requestIds;
+    }
+
+    /** The next generation: new settings, the same counters (ids stay unique across reloads). */
+    CoreContext next(CoreConfig newConfig, OriginPools newOrigins, AccessLog newAccessLog) {
+        return new CoreContext(newConfig, newOrigins, newAccessLog, stats, originLatency, connectionIds, requestIds);
     }
 
     long nextConnectionId() {
@@ -42,5 +64,33 @@ final class CoreContext {
 
     long nextRequestId() {
         return requestIds.incrementAndGet();
+    }
+
+    /** Takes a hold for a new connection; false once the generation has retired (take the next one). */
+    boolean tryHold() {
+        int n;
+        do {
+            n = holds.get();
+            if (n == 0) {
+                return false;
+            }
+        } while (!holds.compareAndSet(n, n + 1));
+        return true;
+    }
+
+    /** Gives a hold back; the last one runs what {@link #retire} was given. */
+    void release() {
+        if (holds.decrementAndGet() == 0) {
+            onRetired.run();
+        }
+    }
+
+    /**
+     * The core lets go of this generation (a newer one is current): once its last connection has
+     * closed, {@code then} runs, on whichever thread closed it (so it must not block).
+     */
+    void retire(Runnable then) {
+        onRetired = then;
+        release();
     }
 }
