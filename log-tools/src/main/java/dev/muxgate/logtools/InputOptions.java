@@ -73,10 +73,10 @@ final class InputOptions {
         if (unreadable != null) {
             throw new UsageException(unreadable);
         }
-        // A read buffer per reading thread, not per file or chunk: a large file is many chunks.
-        ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(AccessLogFold::newBuffer);
+        // A read buffer and session table per reading thread, not per file or chunk: a large file is many chunks.
+        ThreadLocal<AccessLogFold.Workspace> workspaces = ThreadLocal.withInitial(AccessLogFold.Workspace::new);
         LogTally tally = inputs.foldAll(threads,
-                (name, in) -> AccessLogFold.fold(accessFormat, perMinute, name, in, buffers.get()),
+                (name, in) -> AccessLogFold.fold(accessFormat, perMinute, name, in, workspaces.get()),
                 (name, e) -> {
                     LogTally failed = new LogTally();
                     failed.addReadError(name, -1, "cannot open", e.getMessage());

@@ -159,7 +159,7 @@ final class LogInputs {
                 }
                 tally.shiftLines(linesBefore);
                 linesBefore += tally.lineCount();
-                result.mergeIn(tally);
+                result.absorb(tally);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

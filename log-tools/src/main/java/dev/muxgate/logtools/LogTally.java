@@ -102,7 +102,19 @@ final class LogTally {
 
     /** Adds {@code other} into this tally ({@code other} is not changed). */
     void mergeIn(LogTally other) {
-        other.sessions.forEach((key, tally) -> sessions.merge(key, tally.copy(), (mine, theirs) -> {
+        mergeIn(other, true);
+    }
+
+    /**
+     * Adds {@code other} into this tally and takes its session tallies over rather than copying
+     * them; {@code other} must not be used afterwards (a part's tally, once combined).
+     */
+    void absorb(LogTally other) {
+        mergeIn(other, false);
+    }
+
+    private void mergeIn(LogTally other, boolean copy) {
+        other.sessions.forEach((key, tally) -> sessions.merge(key, copy ? tally.copy() : tally, (mine, theirs) -> {
             mine.merge(theirs);
             return mine;
         }));
