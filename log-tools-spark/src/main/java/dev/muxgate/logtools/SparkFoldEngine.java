@@ -50,6 +50,15 @@ public final class SparkFoldEngine implements FoldEngine {
         }
     }
 
+    /** The jar (or classes directory) {@code type} was loaded from. */
+    private static String jarOf(Class<?> type) {
+        try {
+            return java.nio.file.Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            throw new UsageException("cannot find the jar of " + type.getName() + " to send to the Spark executors: " + e);
+        }
+    }
+
     /**
      * A session on {@code master}: given, or spark-submit's ({@code spark.master}), or local mode
      * on every core of this process.
@@ -61,6 +70,10 @@ public final class SparkFoldEngine implements FoldEngine {
         if (url.startsWith("local")) {
             // Nothing leaves this process in local mode: no address but loopback is needed.
             builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+        } else if (System.getProperty("spark.jars") == null) {
+            // Started by bin/muxgate-logs, not spark-submit: the executors get the folding code from here.
+            builder.config("spark.jars", String.join(",", jarOf(SparkFoldEngine.class), jarOf(AccessLogFold.class),
+                    jarOf(dev.muxgate.httpcore.log.AccessLogFormat.class)));
         }
         try {
             return builder.getOrCreate();
