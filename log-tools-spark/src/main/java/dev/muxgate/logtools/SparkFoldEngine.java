@@ -43,6 +43,10 @@ public final class SparkFoldEngine implements FoldEngine {
                     .map(part -> SparkTally.fold(part, format, perMinute))
                     .treeReduce(SparkTally::combine, 2);
             return tally.result();
+        } catch (RuntimeException e) {
+            // Spark's messages carry the stack of where its context was made: the first line says what happened.
+            String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new IllegalStateException("the Spark job failed: " + message, e);
         } finally {
             if (ours) {
                 session.stop();

@@ -13,9 +13,10 @@ import java.util.List;
  * engines fold the same bytes. {@code file} and {@code index} order the parts, which is what
  * renumbers a chunk's lines as the file's own once every part is folded. A path, not bytes: each
  * executor opens the file itself, so on a cluster the logs must be at the same path on every node
- * (a shared mount).
+ * (a shared mount). That path is absolute (an executor's working directory is not the driver's);
+ * {@code name} is the file as given, which the reports and warnings show.
  */
-record SparkPart(int file, int index, String name, long from, long to) implements Serializable {
+record SparkPart(int file, int index, String name, String path, long from, long to) implements Serializable {
 
     private static final long WHOLE = -1;
 
@@ -31,11 +32,12 @@ record SparkPart(int file, int index, String name, long from, long to) implement
                 // Read whole on the executor, which then reports the failure as the builtin engine does.
                 chunks = List.of();
             }
+            String path = Path.of(name).toAbsolutePath().toString();
             if (chunks.isEmpty()) {
-                parts.add(new SparkPart(f, 0, name, WHOLE, WHOLE));
+                parts.add(new SparkPart(f, 0, name, path, WHOLE, WHOLE));
             }
             for (int i = 0; i < chunks.size(); i++) {
-                parts.add(new SparkPart(f, i, name, chunks.get(i).from(), chunks.get(i).to()));
+                parts.add(new SparkPart(f, i, name, path, chunks.get(i).from(), chunks.get(i).to()));
             }
         }
         return parts;
@@ -47,6 +49,6 @@ record SparkPart(int file, int index, String name, long from, long to) implement
 
     /** This part's bytes: a chunk of the file, or the whole file (gzip unwrapped). */
     InputStream open() throws IOException {
-        return whole() ? new LogInputs(List.of(), null).open(name) : new LogChunk(Path.of(name), from, to).open();
+        return whole() ? new LogInputs(List.of(), null).open(path) : new LogChunk(Path.of(path), from, to).open();
     }
 }
