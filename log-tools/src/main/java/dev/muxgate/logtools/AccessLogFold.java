@@ -38,7 +38,7 @@ final class AccessLogFold {
     private byte[][] protocolTokens = new byte[0][];
     private String[] protocolNames = new String[0];
     private int lastProtocol = -1;
-    private final SessionRows sessions = new SessionRows();
+    private final SessionRows sessions;
     private SessionTally untagged;
     /** Per protocol index + 1 (0 for untagged): the minute counted last and its counter. */
     private long[][] minuteCounters = new long[1][];
@@ -46,27 +46,36 @@ final class AccessLogFold {
 
     private static final int UNTAGGED = -1;
 
-    AccessLogFold(AccessLogFormat format, boolean perMinute) {
+    AccessLogFold(AccessLogFormat format, boolean perMinute, SessionRows sessions) {
         this.parser = AccessLineParser.compile(format);
         this.perMinute = perMinute;
+        this.sessions = sessions;
+        sessions.clear();
+    }
+
+    /**
+     * What one reading thread keeps from one input to the next: the read buffer and the session
+     * table, both sized by the largest input so far. Not shared between threads.
+     */
+    static final class Workspace {
+        final byte[] buffer = new byte[BUFFER];
+        final SessionRows sessions = new SessionRows();
     }
 
     /** Reads {@code in} to its end (it is not closed) and returns the tally of its lines. */
     static LogTally fold(AccessLogFormat format, boolean perMinute, String source, InputStream in) {
-        return fold(format, perMinute, source, in, newBuffer());
+        return fold(format, perMinute, source, in, new Workspace());
     }
 
-    /** As {@link #fold(AccessLogFormat, boolean, String, InputStream)}, reading through {@code buffer} (from {@link #newBuffer}). */
-    static LogTally fold(AccessLogFormat format, boolean perMinute, String source, InputStream in, byte[] buffer) {
-        AccessLogFold fold = new AccessLogFold(format, perMinute);
-        fold.read(source, in, buffer);
+    /**
+     * As {@link #fold(AccessLogFormat, boolean, String, InputStream)}, in {@code workspace}: one
+     * per thread can serve every input that thread folds, one after the other.
+     */
+    static LogTally fold(AccessLogFormat format, boolean perMinute, String source, InputStream in, Workspace workspace) {
+        AccessLogFold fold = new AccessLogFold(format, perMinute, workspace.sessions);
+        fold.read(source, in, workspace.buffer);
         fold.finish();
         return fold.tally;
-    }
-
-    /** A read buffer for {@link #fold}; one per thread can serve every input that thread folds. */
-    static byte[] newBuffer() {
-        return new byte[BUFFER];
     }
 
     /**

@@ -33,6 +33,18 @@ final class InputOptions {
     @Option(names = "--threads", paramLabel = "N", description = "Files, or chunks of a large plain file, read at once (default: ${DEFAULT-VALUE}).")
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
+    /** Where the access logs are folded. */
+    enum Engine { builtin, spark }
+
+    @Option(names = "--engine", paramLabel = "ENGINE",
+            description = "builtin (this process's --threads) or spark (Apache Spark: local mode unless --master; "
+                    + "bin/muxgate-logs puts Spark on the class path). Same reports either way (default: ${DEFAULT-VALUE}).")
+    Engine engine = Engine.builtin;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "With --engine spark: the Spark master, e.g. spark://host:7077 (default: local[*], in this process).")
+    String master;
+
     /** The access log format from {@code --format}, the config, or the default. */
     AccessLogFormat accessLogFormat() {
         String text;
@@ -73,10 +85,22 @@ final class InputOptions {
         if (unreadable != null) {
             throw new UsageException(unreadable);
         }
-        // A read buffer per reading thread, not per file or chunk: a large file is many chunks.
-        ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(AccessLogFold::newBuffer);
+        if (master != null && engine != Engine.spark) {
+            throw new UsageException("--master is for --engine spark");
+        }
+        if (engine == Engine.spark) {
+            if (inputs.names().contains(LogInputs.STDIN)) {
+                throw new UsageException("--engine spark reads files, not standard input ('-')");
+            }
+            LogTally tally = spark().fold(new FoldEngine.Request(inputs.names(), accessFormat.toString(), perMinute,
+                    master, LogInputs.CHUNK_BYTES));
+            warn(tally, err);
+            return tally;
+        }
+        // A read buffer and session table per reading thread, not per file or chunk: a large file is many chunks.
+        ThreadLocal<AccessLogFold.Workspace> workspaces = ThreadLocal.withInitial(AccessLogFold.Workspace::new);
         LogTally tally = inputs.foldAll(threads,
-                (name, in) -> AccessLogFold.fold(accessFormat, perMinute, name, in, buffers.get()),
+                (name, in) -> AccessLogFold.fold(accessFormat, perMinute, name, in, workspaces.get()),
                 (name, e) -> {
                     LogTally failed = new LogTally();
                     failed.addReadError(name, -1, "cannot open", e.getMessage());
@@ -84,6 +108,21 @@ final class InputOptions {
                 });
         warn(tally, err);
         return tally;
+    }
+
+    /** The Spark engine, when its module and Spark are on the class path. */
+    private static FoldEngine spark() {
+        try {
+            for (FoldEngine found : java.util.ServiceLoader.load(FoldEngine.class, InputOptions.class.getClassLoader())) {
+                if (found.name().equals(Engine.spark.name())) {
+                    return found;
+                }
+            }
+        } catch (java.util.ServiceConfigurationError | LinkageError e) {
+            // Present but not loadable: Spark's own jars are missing. Said below, in one sentence.
+        }
+        throw new UsageException("--engine spark needs log-tools-spark and Apache Spark on the class path; "
+                + "bin/muxgate-logs adds them (or run it with spark-submit, see the README)");
     }
 
     static void warn(LogTally tally, PrintWriter err) {

@@ -169,7 +169,7 @@ final class LogInputs {
                 }
                 tally.shiftLines(linesBefore);
                 linesBefore += tally.lineCount();
-                result.mergeIn(tally);
+                result.absorb(tally);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -200,19 +200,37 @@ final class LogInputs {
         }
     }
 
-    /** The parts of one input: chunks for a plain file of two chunks or more, else the whole input. */
-    private List<Part> parts(String name, BiFunction<String, IOException, LogTally> onOpenError) {
+    /** The inputs, globs expanded. */
+    List<String> names() {
+        return names;
+    }
+
+    /**
+     * How {@code name} is read: as newline-aligned chunks of about {@code chunkBytes} when it is a
+     * plain file of two chunks or more, else whole (an empty list). Another engine reading the same
+     * files plans its parts with this too.
+     */
+    static List<LogChunk> chunks(String name, long chunkBytes) throws IOException {
         if (name.equals(STDIN)) {
-            return List.of(new Part(name, null));
+            return List.of();
         }
         Path path = Path.of(name);
+        long size = Files.size(path);
+        if (size < 2 * chunkBytes || gzip(path) || jsonLines(path)) {
+            return List.of();
+        }
+        return LogChunk.split(path, size, chunkBytes);
+    }
+
+    /** The parts of one input: chunks for a plain file of two chunks or more, else the whole input. */
+    private List<Part> parts(String name, BiFunction<String, IOException, LogTally> onOpenError) {
         try {
-            long size = Files.size(path);
-            if (size < 2 * chunkBytes || gzip(path) || jsonLines(path)) {
+            List<LogChunk> chunks = chunks(name, chunkBytes);
+            if (chunks.isEmpty()) {
                 return List.of(new Part(name, null));
             }
             List<Part> parts = new ArrayList<>();
-            for (LogChunk chunk : LogChunk.split(path, size, chunkBytes)) {
+            for (LogChunk chunk : chunks) {
                 parts.add(new Part(name, chunk));
             }
             return parts;

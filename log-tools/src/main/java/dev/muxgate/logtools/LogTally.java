@@ -14,13 +14,15 @@ import java.util.Objects;
  * commutative, so files folded in parallel (or partitions on a distributed engine) combine into
  * the same report in any order. Its size grows with distinct sessions and minutes, never with lines.
  */
-final class LogTally {
+final class LogTally implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** Malformed lines kept as examples; the rest are only counted. */
     static final int SAMPLES = 5;
 
     /** One malformed line: where it is and why it was refused. */
-    record Malformed(String source, long line, String reason) {
+    record Malformed(String source, long line, String reason) implements java.io.Serializable {
         static final Comparator<Malformed> ORDER =
                 Comparator.comparing(Malformed::source).thenComparingLong(Malformed::line);
 
@@ -34,7 +36,7 @@ final class LogTally {
      * An input that could not be read to its end: what went wrong and, when lines were read
      * before it ({@code afterLine >= 0}), how many.
      */
-    record ReadError(String source, long afterLine, String what, String detail) {
+    record ReadError(String source, long afterLine, String what, String detail) implements java.io.Serializable {
         static final Comparator<ReadError> ORDER = Comparator.comparing(ReadError::toString);
 
         @Override
@@ -45,7 +47,7 @@ final class LogTally {
     }
 
     /** One protocol's streams in one minute (epoch minutes). */
-    record Minute(String protocol, long minute) {
+    record Minute(String protocol, long minute) implements java.io.Serializable {
     }
 
     final Map<SessionKey, SessionTally> sessions = new HashMap<>();
@@ -102,7 +104,19 @@ final class LogTally {
 
     /** Adds {@code other} into this tally ({@code other} is not changed). */
     void mergeIn(LogTally other) {
-        other.sessions.forEach((key, tally) -> sessions.merge(key, tally.copy(), (mine, theirs) -> {
+        mergeIn(other, true);
+    }
+
+    /**
+     * Adds {@code other} into this tally and takes its session tallies over rather than copying
+     * them; {@code other} must not be used afterwards (a part's tally, once combined).
+     */
+    void absorb(LogTally other) {
+        mergeIn(other, false);
+    }
+
+    private void mergeIn(LogTally other, boolean copy) {
+        other.sessions.forEach((key, tally) -> sessions.merge(key, copy ? tally.copy() : tally, (mine, theirs) -> {
             mine.merge(theirs);
             return mine;
         }));

@@ -92,6 +92,19 @@ final class SessionRows {
         }
     }
 
+    /**
+     * Empties the table for the next input, keeping its size: a thread folds many chunks of about
+     * the same sessions, and a table made anew per chunk (and grown again) was most of what the
+     * run allocated, a garbage collection every few chunks.
+     */
+    void clear() {
+        if (size > 0) {
+            java.util.Arrays.fill(rows, 0L);
+            java.util.Arrays.fill(clients, null);
+            size = 0;
+        }
+    }
+
     void forEach(Visitor visitor) {
         for (int i = 0; i < clients.length; i++) {
             int row = i << ROW_SHIFT;

@@ -8,7 +8,9 @@ import java.util.Objects;
  * with the tally of the same session from another file or chunk; merging is associative and
  * commutative, so partial results may be combined in any grouping and order.
  */
-final class SessionTally {
+final class SessionTally implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     static final long NO_TIME_FIRST = Long.MAX_VALUE;
     static final long NO_TIME_LAST = Long.MIN_VALUE;

@@ -61,9 +61,11 @@ class LogChunkTest {
         }
     }
 
+    /** Read as the tool reads: one workspace per reading thread, reused for every chunk that thread folds. */
     private static LogTally chunked(Path file, long chunkBytes, int threads) {
+        ThreadLocal<AccessLogFold.Workspace> workspaces = ThreadLocal.withInitial(AccessLogFold.Workspace::new);
         return new LogInputs(List.of(file.toString()), null, chunkBytes).foldAll(threads,
-                (name, in) -> AccessLogFold.fold(LogFixtures.DEFAULT, true, name, in),
+                (name, in) -> AccessLogFold.fold(LogFixtures.DEFAULT, true, name, in, workspaces.get()),
                 (name, e) -> {
                     throw new AssertionError(name, e);
                 });
@@ -151,6 +153,22 @@ class LogChunkTest {
         assertEquals(whole, left);
         assertEquals(whole, right);
         assertEquals(whole, reversed);
+    }
+
+    @Test
+    void aReusedWorkspaceKeepsNothingOfTheInputBefore() throws IOException {
+        Path awkward = Files.write(dir.resolve("awkward.log"), awkwardLog());
+        Path other = Files.write(dir.resolve("other.log"),
+                String.join("\n", GeneratedLogTest.lines().subList(5000, 5400)).getBytes(StandardCharsets.ISO_8859_1));
+        AccessLogFold.Workspace workspace = new AccessLogFold.Workspace();
+        // The awkward log grows the session table; the smaller file after it must see none of its rows.
+        for (Path file : List.of(awkward, other, awkward, other)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                LogTally reused = AccessLogFold.fold(LogFixtures.DEFAULT, true, file.toString(), in, workspace);
+                assertEquals(whole(file), reused, file.toString());
+                assertEquals(whole(file).sessions, reused.sessions, file.toString());
+            }
+        }
     }
 
     @Test

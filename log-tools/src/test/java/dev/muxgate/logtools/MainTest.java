@@ -34,6 +34,19 @@ class MainTest {
     }
 
     @Test
+    void theSparkEngineWithoutSparkOnTheClassPathIsAUsageErrorThatSaysWhatIsMissing() throws IOException {
+        // log-tools' own tests run without log-tools-spark and Spark, as the plain CLI does.
+        Path log = write("access.log", ReportsTest.smallLog());
+        LogFixtures.Run run = LogFixtures.run("summary", "--engine", "spark", log.toString());
+        assertEquals(2, run.status(), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().contains("log-tools-spark and Apache Spark on the class path"), run.err());
+        LogFixtures.Run master = LogFixtures.run("summary", "--master", "local[1]", log.toString());
+        assertEquals(2, master.status(), master.err());
+        assertTrue(master.err().contains("--master is for --engine spark"), master.err());
+    }
+
+    @Test
     void helpWorksOnEveryCommand() {
         for (String command : new String[] {"summary", "sessions", "correlate", "timeline"}) {
             LogFixtures.Run run = LogFixtures.run(command, "--help");
