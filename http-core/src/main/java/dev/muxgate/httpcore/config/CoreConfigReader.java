@@ -2,10 +2,15 @@ package dev.muxgate.httpcore.config;
 
 import dev.muxgate.httpcore.balancer.ProxyProtocolConfig;
 import dev.muxgate.httpcore.balancer.ProxyProtocolConfigReader;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,9 +105,12 @@ public final class CoreConfigReader {
 
     private static OriginTlsConfig originTls(ConfigSection tls) {
         tls.rejectUnknownKeys(ORIGIN_TLS_KEYS);
-        Path caFile = path(tls, "ca-file", null);
-        Path certFile = path(tls, "cert", null);
-        Path keyFile = path(tls, "key", null);
+        Path caFile = readableFile(tls, "ca-file");
+        Path certFile = readableFile(tls, "cert");
+        Path keyFile = readableFile(tls, "key");
+        if (caFile != null) {
+            requireCertificates(tls, "ca-file", caFile);
+        }
         return construct(tls, Map.of("cert", "cert", "key", "key"),
                 () -> new OriginTlsConfig(caFile, certFile, keyFile));
     }
@@ -210,6 +218,29 @@ public final class CoreConfigReader {
     }
 
     /** A path as written; a relative one stays relative and is resolved by whoever opens it. */
+    /**
+     * A file the gateway reads when it starts (or reloads): refused here, with its key, when it is
+     * not there, so a typo stops start-up with exit status 2 rather than at the first request.
+     */
+    private static Path readableFile(ConfigSection section, String key) {
+        Path file = path(section, key, null);
+        if (file != null && !Files.isReadable(file)) {
+            throw section.error(key, Files.exists(file) ? "cannot read " + file : "no such file: " + file);
+        }
+        return file;
+    }
+
+    /** A CA file holds at least one PEM (or DER) X.509 certificate; the JDK's parser tells. */
+    private static void requireCertificates(ConfigSection section, String key, Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                throw section.error(key, "no certificate in " + file);
+            }
+        } catch (IOException | CertificateException e) {
+            throw section.error(key, "not a certificate file: " + file + " (" + e.getMessage() + ")");
+        }
+    }
+
     private static Path path(ConfigSection section, String key, Path defaultValue) {
         if (!section.has(key)) {
             return defaultValue;

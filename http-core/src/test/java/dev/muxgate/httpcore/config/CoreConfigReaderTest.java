@@ -6,12 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CoreConfigReaderTest {
+
+    /** A self-signed EC certificate, for files that must hold one. */
+    private static final String SELF_SIGNED_PEM = "-----BEGIN CERTIFICATE-----\n" +
+            "MIIBijCCAS+gAwIBAgIUXZi5SVxWW1ebehHHZbbc6Uc6tVgwCgYIKoZIzj0EAwIw\n" +
+            "GTEXMBUGA1UEAwwOb3JpZ2luLWNhLnRlc3QwIBcNMjYxMjAxMTEyNDAzWhgPMjEy\n" +
+            "NjExMDcxMTI0MDNaMBkxFzAVBgNVBAMMDm9yaWdpbi1jYS50ZXN0MFkwEwYHKoZI\n" +
+            "zj0CAQYIKoZIzj0DAQcDQgAEXbfdXAiDahW9WnODV97N8vkBQP3A2KRO2Cr1Hhn2\n" +
+            "vdlbWamru79bEwyWcNOh4lyHgCekqvEBHMNlmrIdwlOD5aNTMFEwHQYDVR0OBBYE\n" +
+            "FCYniF9KU+do3BHrwaQoMko8clXfMB8GA1UdIwQYMBaAFCYniF9KU+do3BHrwaQo\n" +
+            "Mko8clXfMA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSQAwRgIhAIqaQnna\n" +
+            "feoRsBAKjkG+cMxPst3rT7ZPj7KqWBX0i7+7AiEA/JodXbPQgJLKzO5B7F3pv1Kj\n" +
+            "2g/IzUnOXwSRZx7E4k4=\n" +
+            "-----END CERTIFICATE-----\n";
+
 
     private static CoreConfig read(String yaml) {
         return CoreConfigReader.read(ConfigDocument.parse("gateway.yaml", yaml).root());
@@ -191,23 +207,44 @@ class CoreConfigReaderTest {
     }
 
     @Test
-    void httpsTargetsAndOriginTlsAreRead() {
+    void httpsTargetsAndOriginTlsAreRead(@TempDir Path dir) throws Exception {
+        Path ca = dir.resolve("origin-ca.pem");
+        Path cert = dir.resolve("client.pem");
+        Path key = dir.resolve("client.key");
+        Files.writeString(ca, SELF_SIGNED_PEM);
+        Files.writeString(cert, SELF_SIGNED_PEM);
+        Files.writeString(key, "read by the gateway's PEM reader, not here");
         CoreConfig config = read(String.join("\n",
                 "origins:",
-                "  tls: {ca-file: conf/origin-ca.pem, cert: conf/client.pem, key: conf/client.key}",
+                "  tls: {ca-file: " + ca + ", cert: " + cert + ", key: " + key + "}",
                 "remap:",
                 "  - {path: /secure, to: \"https://origin.example:8443/app\"}",
                 ""));
-        assertEquals(new OriginTlsConfig(Path.of("conf/origin-ca.pem"), Path.of("conf/client.pem"),
-                Path.of("conf/client.key")), config.origins().tls());
+        assertEquals(new OriginTlsConfig(ca, cert, key), config.origins().tls());
         assertTrue(config.remap().get(0).targetsTls());
         assertEquals(OriginTlsConfig.SYSTEM_TRUST, read("").origins().tls());
     }
 
     @Test
-    void aClientCertificateWithoutItsKeyNamesTheCertKey() {
-        ConfigException e = failure("origins:\n  tls:\n    cert: client.pem\n");
+    void aClientCertificateWithoutItsKeyNamesTheCertKey(@TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("client.pem");
+        Files.writeString(cert, SELF_SIGNED_PEM);
+        ConfigException e = failure("origins:\n  tls:\n    cert: " + cert + "\n");
         assertTrue(e.getMessage().contains(":3: origins.tls.cert:"), e.getMessage());
+    }
+
+    @Test
+    void aMissingOrNonCertificateOriginTlsFileStopsTheStartNamingItsKey(@TempDir Path dir) throws Exception {
+        ConfigException missing = failure("origins:\n  tls:\n    ca-file: " + dir.resolve("nope.pem") + "\n");
+        assertTrue(missing.getMessage().contains(":3: origins.tls.ca-file: no such file: "), missing.getMessage());
+        Path garbage = dir.resolve("garbage.pem");
+        Files.writeString(garbage, "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
+        ConfigException notCert = failure("origins:\n  tls:\n    ca-file: " + garbage + "\n");
+        assertTrue(notCert.getMessage().contains(":3: origins.tls.ca-file: not a certificate file: "),
+                notCert.getMessage());
+        ConfigException noKey = failure("origins:\n  tls:\n    cert: " + garbage + "\n    key: "
+                + dir.resolve("client.key") + "\n");
+        assertTrue(noKey.getMessage().contains(":4: origins.tls.key: no such file: "), noKey.getMessage());
     }
 
     @Test
