@@ -10,6 +10,7 @@ import dev.muxgate.gateway.session.SessionLog;
 import dev.muxgate.gateway.session.SessionNumbers;
 import dev.muxgate.gateway.tls.TlsConfig;
 import dev.muxgate.gateway.tls.TlsFrontEnd;
+import dev.muxgate.httpcore.log.AccessLog;
 import dev.muxgate.httpcore.origin.Transport;
 import dev.muxgate.httpcore.proxy.ProxyCore;
 import dev.muxgate.spdy.h2.H2SessionInitializer;
@@ -65,6 +66,8 @@ public final class Gateway implements AutoCloseable {
                     .originLatency(startedMetrics::recordOrigin).start();
             startedMetrics.bindCore(startedCore.stats());
             startedSessionLog = SessionLog.open(config.sessionLog());
+            startedMetrics.bindLog("access", startedCore.accessLog(), AccessLog::writeErrors, AccessLog::droppedLines);
+            startedMetrics.bindLog("session", startedSessionLog, SessionLog::writeErrors, SessionLog::droppedLines);
             startedMetrics.bindJvmMetrics();
             startedAccounting = new SessionAccounting(startedMetrics, live, startedSessionLog, sessionEnded);
             Channel listener = null;

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToLongFunction;
 
 /**
  * The gateway's metrics: one Prometheus registry of its own (no global registry, so several
@@ -109,6 +110,23 @@ public final class GatewayMetrics {
                 .register(registry);
         FunctionCounter.builder("muxgate.core.transactions", core, CoreStats::transactions)
                 .description("Transactions the proxy core has started")
+                .register(registry);
+    }
+
+    /**
+     * Adds the write failures and dropped lines of one log ({@code access}, {@code session}),
+     * read at scrape time: a full disk or an unwritable path shows here while the gateway keeps
+     * serving. The registry holds {@code source} only weakly, so it must be an object the gateway
+     * keeps (the log itself), never a method reference made for this call.
+     */
+    public <T> void bindLog(String log, T source, ToLongFunction<T> writeErrors, ToLongFunction<T> droppedLines) {
+        FunctionCounter.builder("muxgate.log.write.errors", source, s -> writeErrors.applyAsLong(s))
+                .description("Log lines that could not be written and failed log file operations")
+                .tag("log", log)
+                .register(registry);
+        FunctionCounter.builder("muxgate.log.dropped.lines", source, s -> droppedLines.applyAsLong(s))
+                .description("Log lines dropped because the writer's queue was full or the log closed")
+                .tag("log", log)
                 .register(registry);
     }
 

@@ -94,6 +94,11 @@ public final class ProxyCore implements AutoCloseable {
         return listener != null;
     }
 
+    /** The access log the core writes to (for its drop and write-error counts). */
+    public AccessLog accessLog() {
+        return accessLog;
+    }
+
     public CoreStats stats() {
         return stats;
     }
