@@ -2,6 +2,7 @@ package dev.muxgate.gateway;
 
 import dev.muxgate.gateway.frontdoor.ConnectionCaps;
 import dev.muxgate.gateway.frontdoor.FrontDoorInitializer;
+import dev.muxgate.gateway.frontdoor.PlainListenerCaps;
 import dev.muxgate.gateway.admin.AdminServer;
 import dev.muxgate.gateway.admin.GatewayMetrics;
 import dev.muxgate.gateway.admin.LiveSessions;
@@ -62,8 +63,11 @@ public final class Gateway implements AutoCloseable {
         GatewayMetrics startedMetrics = null;
         try {
             startedMetrics = new GatewayMetrics();
+            // One set of caps for both listeners: one budget of connections, in all and per client.
+            ConnectionCaps caps = new ConnectionCaps(config.connections());
             startedCore = ProxyCore.builder(config.core()).transport(transport).workers(loops)
-                    .originLatency(startedMetrics::recordOrigin).start();
+                    .originLatency(startedMetrics::recordOrigin)
+                    .acceptGuard(new PlainListenerCaps(caps, startedMetrics)).start();
             startedMetrics.bindCore(startedCore.stats());
             startedSessionLog = SessionLog.open(config.sessionLog());
             startedMetrics.bindLog("access", startedCore.accessLog(), AccessLog::writeErrors, AccessLog::droppedLines);
@@ -84,8 +88,7 @@ public final class Gateway implements AutoCloseable {
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new FrontDoorInitializer(numbers, startedTls, h2, spdy, startedCore.connector(),
-                                startedCore.listenAddress(), startedAccounting, liveSessions,
-                                new ConnectionCaps(config.connections())))
+                                startedCore.listenAddress(), startedAccounting, liveSessions, caps))
                         .bind(config.tls().host(), config.tls().port())
                         .sync()
                         .channel();

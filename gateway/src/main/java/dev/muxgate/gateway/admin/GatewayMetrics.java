@@ -69,7 +69,7 @@ public final class GatewayMetrics {
                 .tag("resumed", "true").register(registry);
         for (ConnectionCaps.Refusal reason : ConnectionCaps.Refusal.values()) {
             connectionsRefused[reason.ordinal()] = Counter.builder("muxgate.connections.refused")
-                    .description("TLS connections closed as they were accepted, past a connection cap")
+                    .description("Connections (TLS or plain listener) closed as they were accepted, past a connection cap")
                     .tag("reason", reason.tag())
                     .register(registry);
         }

@@ -49,6 +49,7 @@ public final class ProxyCore implements AutoCloseable {
         this.initializer = new CoreChannelInitializer(context);
         InetSocketAddress nominal = new InetSocketAddress(config.listener().host(), config.listener().port());
         Channel bound = null;
+        AcceptGuard acceptGuard = b.acceptGuard;
         if (config.listener().enabled()) {
             try {
                 bound = new ServerBootstrap()
@@ -60,6 +61,10 @@ public final class ProxyCore implements AutoCloseable {
                         .childHandler(new ChannelInitializer<>() {
                             @Override
                             protected void initChannel(Channel ch) {
+                                if (!acceptGuard.admit(ch)) {
+                                    ch.close();
+                                    return;
+                                }
                                 initializer.accept(ch);
                             }
                         })
@@ -149,6 +154,7 @@ public final class ProxyCore implements AutoCloseable {
         private int threads = Runtime.getRuntime().availableProcessors();
         private AccessLog accessLog;
         private OriginLatencyRecorder originLatency = OriginLatencyRecorder.NONE;
+        private AcceptGuard acceptGuard = AcceptGuard.ADMIT_ALL;
 
         private Builder(CoreConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -173,6 +179,12 @@ public final class ProxyCore implements AutoCloseable {
         /** Where each origin's time to answer goes (metrics); nowhere by default. */
         public Builder originLatency(OriginLatencyRecorder recorder) {
             this.originLatency = Objects.requireNonNull(recorder, "recorder");
+            return this;
+        }
+
+        /** Who may connect to the plain listener (connection caps); everyone by default. */
+        public Builder acceptGuard(AcceptGuard guard) {
+            this.acceptGuard = Objects.requireNonNull(guard, "guard");
             return this;
         }
 
