@@ -158,15 +158,16 @@ async function worker(protocol, open) {
     for (let i = 0; i < REQUESTS_PER_SESSION && Date.now() < deadline && !session.closed; i++, n++) {
       const job = pick(n);
       const r = await session.request(job);
-      if (untilClosed && r.what === 'errors' && session.closed) {
-        count(protocol, 'cut');
-      } else {
-        count(protocol, r.what, r.detail);
+      if (untilClosed && (r.what === 'errors' || session.closed)) {
+        // The gateway is stopping: this stream was cut (or refused); the worker ends here.
+        count(protocol, r.what === 'errors' ? 'cut' : r.what, r.detail);
+        session.close();
+        return;
       }
+      count(protocol, r.what, r.detail);
     }
-    const ended = session.closed;
     session.close();
-    if (untilClosed && (ended || protocol === 'http/1.1' && stats[protocol] && stats[protocol].cut > 0)) return;
+    if (untilClosed && session.closed) return;
   }
 }
 
