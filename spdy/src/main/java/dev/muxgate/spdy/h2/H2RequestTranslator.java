@@ -187,6 +187,12 @@ public final class H2RequestTranslator {
             if (c == '\r' || c == '\n' || c == 0) {
                 throw new MalformedRequestException("CR, LF or NUL in the value of " + name);
             }
+            // RFC 9110 5.5: no other control character either (HTAB aside), and one byte per
+            // character. Found by fuzzing: 0x01 reached the HTTP/1.1 headers, whose validation
+            // threw an IllegalArgumentException instead of a refusal.
+            if (c < 0x20 && c != '\t' || c == 0x7f || c > 0xff) {
+                throw new MalformedRequestException("a control character in the value of " + name);
+            }
         }
         if (n > 0 && (isWhitespace(value.charAt(0)) || isWhitespace(value.charAt(n - 1)))) {
             throw new MalformedRequestException("leading or trailing whitespace in the value of " + name);
