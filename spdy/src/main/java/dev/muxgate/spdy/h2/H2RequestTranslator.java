@@ -75,6 +75,7 @@ public final class H2RequestTranslator {
         if (method == null) {
             throw new MalformedRequestException("missing :method");
         }
+        checkMethod(method);
         if (HttpMethod.CONNECT.name().contentEquals(method)) {
             throw new MalformedRequestException("CONNECT is not served");
         }
@@ -161,6 +162,22 @@ public final class H2RequestTranslator {
             char c = path.charAt(i);
             if (c <= 0x20 || c >= 0x7f || c == '#') {
                 throw new MalformedRequestException(":path holds a character that must be percent-encoded");
+            }
+        }
+    }
+
+    /**
+     * RFC 9110 9.1: a method is a token. Found by fuzzing: a byte such as 0xff reached
+     * {@code HttpMethod.valueOf}, which threw an IllegalArgumentException instead of a refusal.
+     */
+    private static void checkMethod(CharSequence method) throws MalformedRequestException {
+        if (method.length() == 0) {
+            throw new MalformedRequestException("empty :method");
+        }
+        for (int i = 0; i < method.length(); i++) {
+            char c = method.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+                throw new MalformedRequestException("invalid character in :method");
             }
         }
     }
