@@ -180,9 +180,34 @@ async function main() {
     for (const p of only) runs.push(worker(p, opens[p]));
   }
   await Promise.all(runs);
-  process.stdout.write(JSON.stringify({ stats, samples }) + '\n');
+  finish();
+}
+
+let finished = false;
+function finish() {
+  if (finished) return;
+  finished = true;
+  process.stdout.write(JSON.stringify({ stats, samples, uncaught }) + '\n');
   setTimeout(() => process.exit(0), 500).unref();
 }
+
+// A client library that throws from a callback while the gateway goes away must not take the
+// report with it: the throw is counted (an error in a soak; a cut stream under --until-closed).
+let uncaught = 0;
+process.on('uncaughtException', (e) => {
+  uncaught++;
+  if (samples.length < 10) samples.push('uncaught: ' + (e && e.message));
+  if (!untilClosed) count('node', 'errors', 'uncaught: ' + (e && e.message));
+  // A worker whose callback threw may never settle; once the gateway is stopping, report soon.
+  if (untilClosed) setTimeout(finish, 3000);
+});
+
+// A request the library never settles (its session gone) leaves nothing for Node to wait on:
+// Node would end without a word. Report what was seen instead; the unsettled stream was cut.
+process.on('beforeExit', () => {
+  if (!finished && samples.length < 10) samples.push('ended with streams still unsettled');
+  finish();
+});
 
 setTimeout(() => {
   process.stdout.write(JSON.stringify({ stats, samples, error: 'timed out' }) + '\n');

@@ -154,7 +154,7 @@ read -r SPDY_OK NODE_H2_OK NODE_H1_OK RESETS SLOW NODE_ERRORS < <(node -e '
   const g = (p, k) => (s[p] && s[p][k]) || 0;
   const all = (k) => ["spdy/3.1", "h2", "http/1.1"].reduce((a, p) => a + g(p, k), 0);
   console.log([g("spdy/3.1", "ok"), g("h2", "ok"), g("http/1.1", "ok"), all("reset"), all("slow"),
-    all("errors") + (r.error ? 1 : 0)].join(" "));' "$NODE_JSON")
+    all("errors") + g("node", "errors") + (r.error ? 1 : 0)].join(" "));' "$NODE_JSON")
 (( NODE_STATUS == 0 && NODE_ERRORS == 0 )) || fail+=("node clients: status $NODE_STATUS, $NODE_JSON")
 (( SPDY_OK > 0 )) || fail+=("no SPDY stream completed")
 

@@ -119,7 +119,7 @@ class SigtermUnderLoadTest {
             assertTrue(gateway.waitFor(60, TimeUnit.SECONDS), "gateway did not stop");
             assertEquals(0, gateway.exitValue(), "SIGTERM is a normal stop");
             assertTrue(load.waitFor(60, TimeUnit.SECONDS), "the Node clients did not finish");
-            String report = Files.readString(loadOut).trim();
+            String report = Files.readString(loadOut).trim() + " (stderr: " + Files.readString(dir.resolve("node.err")).trim() + ")";
             List<String[]> logged = Files.readAllLines(accessLog).stream().map(l -> l.split(" ")).toList();
             for (String protocol : List.of("spdy/3.1", "h2", "http/1.1")) {
                 long whole = count(report, protocol, "ok") + count(report, protocol, "slow");
