@@ -205,7 +205,8 @@ process.on('uncaughtException', (e) => {
 // A request the library never settles (its session gone) leaves nothing for Node to wait on:
 // Node would end without a word. Report what was seen instead; the unsettled stream was cut.
 process.on('beforeExit', () => {
-  if (!finished && samples.length < 10) samples.push('ended with streams still unsettled');
+  if (!finished && !untilClosed) count('node', 'errors', 'ended with streams still unsettled');
+  if (!finished && untilClosed && samples.length < 10) samples.push('ended with streams still unsettled');
   finish();
 });
 
