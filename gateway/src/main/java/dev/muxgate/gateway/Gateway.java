@@ -3,6 +3,7 @@ package dev.muxgate.gateway;
 import dev.muxgate.gateway.frontdoor.ConnectionCaps;
 import dev.muxgate.gateway.frontdoor.FrontDoorInitializer;
 import dev.muxgate.gateway.frontdoor.FrontDoorSwitch;
+import dev.muxgate.gateway.frontdoor.PlainListenerCaps;
 import dev.muxgate.gateway.admin.AdminServer;
 import dev.muxgate.gateway.admin.GatewayMetrics;
 import dev.muxgate.gateway.admin.LiveSessions;
@@ -13,6 +14,7 @@ import dev.muxgate.gateway.tls.OriginTls;
 import dev.muxgate.gateway.tls.TlsConfig;
 import dev.muxgate.gateway.tls.TlsFrontEnd;
 import dev.muxgate.httpcore.balancer.ProxyProtocolStats;
+import dev.muxgate.httpcore.log.AccessLog;
 import dev.muxgate.httpcore.origin.Transport;
 import dev.muxgate.httpcore.proxy.ProxyCore;
 import dev.muxgate.spdy.h2.H2SessionInitializer;
@@ -73,14 +75,19 @@ public final class Gateway implements AutoCloseable {
         GatewayMetrics startedMetrics = null;
         try {
             startedMetrics = new GatewayMetrics();
+            // One set of caps for both listeners (the field a reload updates): one budget of
+            // connections, in all and per client.
             ProxyCore.Builder coreBuilder = ProxyCore.builder(config.core()).transport(transport).workers(loops)
-                    .originLatency(startedMetrics::recordOrigin);
+                    .originLatency(startedMetrics::recordOrigin)
+                    .acceptGuard(new PlainListenerCaps(caps, startedMetrics));
             // The core asks for a context when a rule or origins.tls needs one, at start and on reload.
             coreBuilder.originTlsFactory(OriginTls::context);
             startedCore = coreBuilder.start();
             startedMetrics.bindCore(startedCore.stats());
             startedMetrics.bindProxyProtocol("http", startedCore.listenerProxyProtocol());
             startedSessionLog = SessionLog.open(config.sessionLog());
+            startedMetrics.bindLog("access", startedCore.accessLog(), AccessLog::writeErrors, AccessLog::droppedLines);
+            startedMetrics.bindLog("session", startedSessionLog, SessionLog::writeErrors, SessionLog::droppedLines);
             startedMetrics.bindJvmMetrics();
             if (startedCore.accessLogSyslog() != null) {
                 startedMetrics.bindSyslogDrops("access", startedCore.accessLogSyslog());

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToLongFunction;
 
 /**
  * The gateway's metrics: one Prometheus registry of its own (no global registry, so several
@@ -72,7 +73,7 @@ public final class GatewayMetrics {
                 .tag("resumed", "true").register(registry);
         for (ConnectionCaps.Refusal reason : ConnectionCaps.Refusal.values()) {
             connectionsRefused[reason.ordinal()] = Counter.builder("muxgate.connections.refused")
-                    .description("TLS connections closed as they were accepted, past a connection cap")
+                    .description("Connections (TLS or plain listener) closed as they were accepted, past a connection cap")
                     .tag("reason", reason.tag())
                     .register(registry);
         }
@@ -142,6 +143,23 @@ public final class GatewayMetrics {
                     .tags("listener", listener, "reason", reason.tag())
                     .register(registry);
         }
+    }
+
+    /**
+     * Adds the write failures and dropped lines of one log ({@code access}, {@code session}),
+     * read at scrape time: a full disk or an unwritable path shows here while the gateway keeps
+     * serving. The registry holds {@code source} only weakly, so it must be an object the gateway
+     * keeps (the log itself), never a method reference made for this call.
+     */
+    public <T> void bindLog(String log, T source, ToLongFunction<T> writeErrors, ToLongFunction<T> droppedLines) {
+        FunctionCounter.builder("muxgate.log.write.errors", source, s -> writeErrors.applyAsLong(s))
+                .description("Log lines that could not be written and failed log file operations")
+                .tag("log", log)
+                .register(registry);
+        FunctionCounter.builder("muxgate.log.dropped.lines", source, s -> droppedLines.applyAsLong(s))
+                .description("Log lines dropped because the writer's queue was full or the log closed")
+                .tag("log", log)
+                .register(registry);
     }
 
     /** Adds the JVM's heap and non-heap pools, CPU and uptime (all cheap to scrape). */

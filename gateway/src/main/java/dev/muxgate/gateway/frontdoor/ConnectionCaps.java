@@ -5,8 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Counts the TLS listener's open connections, in all and per client address, and admits a new one
- * only under both caps. One per gateway, shared by its event loops (hence the concurrent map);
+ * Counts the open connections of the TLS and the plain listener, in all and per client address,
+ * and admits a new one only under both caps. One per gateway, shared by its event loops (hence the concurrent map);
  * an address's entry goes when its last connection does, so the map holds only live clients.
  */
 public final class ConnectionCaps {

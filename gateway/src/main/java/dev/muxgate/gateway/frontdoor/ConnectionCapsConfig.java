@@ -5,7 +5,7 @@ package dev.muxgate.gateway.frontdoor;
  * TLS listener holds at once, in all and from one client address. A connection past either cap is
  * closed as it is accepted, before any TLS work, and counted. Defaults mirror the shipped file.
  *
- * @param max          connections open at once on the TLS listener
+ * @param max          connections open at once on the TLS and the plain listener together
  * @param maxPerClient connections open at once from one client IP address
  */
 public record ConnectionCapsConfig(int max, int maxPerClient) {

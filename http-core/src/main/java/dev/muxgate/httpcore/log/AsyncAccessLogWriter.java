@@ -116,6 +116,7 @@ public final class AsyncAccessLogWriter implements AccessLog {
     }
 
     /** Lines dropped because the queue was full or the log was closed. */
+    @Override
     public long droppedLines() {
         return lines.droppedLines();
     }
@@ -124,6 +125,7 @@ public final class AsyncAccessLogWriter implements AccessLog {
      * Write failures: each line that could not be written and each failed open, flush, rename or
      * delete counts once (a line lost to a failed open counts only once).
      */
+    @Override
     public long writeErrors() {
         return lines.writeErrors();
     }

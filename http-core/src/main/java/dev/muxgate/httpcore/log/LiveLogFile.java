@@ -33,6 +33,8 @@ final class LiveLogFile {
     private final WriteErrorReport errors;
 
     private Writer out;
+    /** Only a regular file is rotated: renaming /dev/stdout or a FIFO would take it from everyone. */
+    private boolean regular = true;
     private long size;
     private Instant openedAt;
     private boolean unflushed;
@@ -61,7 +63,7 @@ final class LiveLogFile {
         }
         int bytes = utf8Length(line, length);
         // The clock is read only when time matters, not for every line.
-        if (rotation.sizeDue(size, bytes) || rotation.byTime() && timeDue(clock.instant())) {
+        if (regular && (rotation.sizeDue(size, bytes) || rotation.byTime() && timeDue(clock.instant()))) {
             rotate(clock.instant());
             if (out == null) {
                 return false;
@@ -104,7 +106,7 @@ final class LiveLogFile {
 
     /** Rotates by time while no lines arrive, so a quiet file still rotates on schedule. */
     void idle() {
-        if (out == null || !rotation.byTime()) {
+        if (out == null || !regular || !rotation.byTime()) {
             return;
         }
         Instant now = clock.instant();
@@ -162,6 +164,7 @@ final class LiveLogFile {
                 Files.createDirectories(parent);
             }
             FileOutputStream file = new FileOutputStream(path.toFile(), true);
+            regular = Files.isRegularFile(path);
             try {
                 size = file.getChannel().size();
             } catch (IOException e) {

@@ -7,10 +7,15 @@ package dev.muxgate.httpcore.log;
  */
 public final class TransactionRecord {
 
-    /** Why a transaction ended, as ATS's {@code crc} (cache result code) names it. */
+    /**
+     * Why a transaction ended, as ATS's {@code crc} (cache result code) names it. New values go
+     * last, so the order of the old ones never changes.
+     */
     public enum Result {
         TCP_MISS, ERR_CLIENT_ABORT, ERR_CONNECT_FAIL, ERR_READ_TIMEOUT, ERR_CLIENT_READ_ERROR,
-        ERR_INVALID_REQ, ERR_NO_REMAP, ERR_ORIGIN_ERROR, ERR_ORIGIN_BUSY, INTERNAL
+        ERR_INVALID_REQ, ERR_NO_REMAP, ERR_ORIGIN_ERROR, ERR_ORIGIN_BUSY, INTERNAL,
+        /** The origin's name did not resolve (ATS: the same name). */
+        ERR_DNS_FAIL
     }
 
     private long startEpochMillis;

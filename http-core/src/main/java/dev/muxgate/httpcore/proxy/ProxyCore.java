@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.net.ssl.SSLException;
 
@@ -68,6 +69,14 @@ public final class ProxyCore implements AutoCloseable {
         this.initializer = new CoreChannelInitializer(context);
         InetSocketAddress nominal = new InetSocketAddress(config.listener().host(), config.listener().port());
         Channel bound = null;
+        AcceptGuard acceptGuard = b.acceptGuard;
+        Consumer<Channel> admitted = ch -> {
+            if (acceptGuard.admit(ch)) {
+                initializer.accept(ch);
+            } else {
+                ch.close();
+            }
+        };
         if (config.listener().enabled()) {
             try {
                 bound = new ServerBootstrap()
@@ -81,11 +90,12 @@ public final class ProxyCore implements AutoCloseable {
                             protected void initChannel(Channel ch) {
                                 ProxyProtocolConfig proxyProtocol = config.listener().proxyProtocol();
                                 if (proxyProtocol.enabled()) {
-                                    // The header must be in before the request's own header timeout.
+                                    // The header must be in before the request's own header timeout;
+                                    // the caps count the client it names, so they come after it.
                                     ch.pipeline().addLast(ProxyHeaderGate.NAME, new ProxyHeaderGate(proxyProtocol,
-                                            listenerProxyProtocol, config.limits().headerTimeout().toNanos(), initializer));
+                                            listenerProxyProtocol, config.limits().headerTimeout().toNanos(), admitted));
                                 } else {
-                                    initializer.accept(ch);
+                                    admitted.accept(ch);
                                 }
                             }
                         })
@@ -149,6 +159,11 @@ public final class ProxyCore implements AutoCloseable {
     /** The plain listener's PROXY protocol outcomes (all zero while it is off). */
     public ProxyProtocolStats listenerProxyProtocol() {
         return listenerProxyProtocol;
+    }
+
+    /** The access log the core writes to (for its drop and write-error counts). */
+    public AccessLog accessLog() {
+        return accessLog;
     }
 
     public CoreStats stats() {
@@ -262,6 +277,7 @@ public final class ProxyCore implements AutoCloseable {
         private AccessLog accessLog;
         private OriginLatencyRecorder originLatency = OriginLatencyRecorder.NONE;
         private Function<OriginTlsConfig, SslContext> originTlsFactory = ProxyCore::fromConfig;
+        private AcceptGuard acceptGuard = AcceptGuard.ADMIT_ALL;
 
         private Builder(CoreConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -306,6 +322,12 @@ public final class ProxyCore implements AutoCloseable {
          */
         public Builder originTlsFactory(Function<OriginTlsConfig, SslContext> factory) {
             this.originTlsFactory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /** Who may connect to the plain listener (connection caps); everyone by default. */
+        public Builder acceptGuard(AcceptGuard guard) {
+            this.acceptGuard = Objects.requireNonNull(guard, "guard");
             return this;
         }
 

@@ -34,6 +34,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -293,8 +294,10 @@ final class ProxyTransaction implements OriginListener {
             Channel out = origin.channel();
             sentBodyToOrigin |= content.content().isReadable();
             // The response time-out runs from the last thing sent, not from the request head: a
-            // long upload is progress, not an origin that fails to answer.
-            originActivityNanos = System.nanoTime();
+            // long upload is progress, not an origin that fails to answer. The loop's ticker, as
+            // everywhere here: System.nanoTime() has another origin, and mixing the two made the
+            // time-out never fire once a body piece followed the head (every h2 request's end).
+            originActivityNanos = ctx.executor().ticker().nanoTime();
             out.write(content, out.voidPromise());
             connection.originNeedsFlush(out);
             if (!out.isWritable()) {
@@ -542,9 +545,11 @@ final class ProxyTransaction implements OriginListener {
             acquireOrigin();
             return;
         }
+        boolean unresolved = connectPhase && cause instanceof UnknownHostException;
         originAnswered(cause instanceof OriginBusyException ? "busy"
                 : cause instanceof ConnectTimeoutException ? "timeout"
                 : cause instanceof OriginTlsException ? "tls_error"
+                : unresolved ? "dns_error"
                 : connectPhase ? "connect_error" : "error");
         if (cause instanceof OriginTlsException tls) {
             // Accepted, then not trusted (or not agreed with): a different fault from a refusal,
@@ -556,6 +561,10 @@ final class ProxyTransaction implements OriginListener {
         } else if (cause instanceof ConnectTimeoutException) {
             respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT, Result.ERR_CONNECT_FAIL,
                     "origin " + target.origin() + " did not accept a connection in time", !requestComplete);
+        } else if (unresolved) {
+            // Told apart from a refusal: the operator's fix is in DNS or the remap rule, not the origin.
+            respondLocally(HttpResponseStatus.BAD_GATEWAY, Result.ERR_DNS_FAIL,
+                    "origin " + target.origin() + " has a name that does not resolve", !requestComplete);
         } else if (connectPhase) {
             respondLocally(HttpResponseStatus.BAD_GATEWAY, Result.ERR_CONNECT_FAIL,
                     "origin " + target.origin() + " refused the connection", !requestComplete);

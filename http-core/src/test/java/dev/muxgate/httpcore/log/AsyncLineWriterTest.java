@@ -102,6 +102,35 @@ class AsyncLineWriterTest {
     }
 
     @Test
+    void aFileThatIsNotRegularIsNeverRotated() throws Exception {
+        // A log sent to a FIFO (or /dev/stdout, or a device) must not be renamed away by rotation.
+        Path fifo = dir.resolve("pipe.log");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assumeTrue(mkfifo.waitFor() == 0, "mkfifo works here");
+        java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        Thread reader = new Thread(() -> {
+            try (java.io.InputStream in = Files.newInputStream(fifo)) {
+                in.transferTo(received);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        reader.start();
+        try (AsyncLineWriter<Entry> log = open(config(fifo, 64, Duration.ofMillis(1), 2, 256))) {
+            for (int i = 0; i < 50; i++) {
+                log.log(entry(i));
+                Thread.sleep(1);
+            }
+        }
+        reader.join(10_000);
+        assertEquals(50, received.toString(StandardCharsets.UTF_8).lines().count(), "every line went through the FIFO");
+        assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo), "the FIFO is still in its place");
+        try (var siblings = Files.list(dir)) {
+            assertEquals(List.of(fifo), siblings.toList(), "nothing was rotated beside it");
+        }
+    }
+
+    @Test
     void writesALinePromptlyWithoutWaitingForClose() throws Exception {
         Path file = dir.resolve("logs/nested/test.log");
         try (AsyncLineWriter<Entry> log = open(config(file, 0, Duration.ZERO, 0, 16))) {

@@ -267,6 +267,25 @@ class ProxyFailureTest {
     }
 
     @Test
+    void originThatNeverAnswersABodySentAfterTheHeadGives504() throws Exception {
+        // The body's last piece reaches the origin after its connection was lent: the response
+        // time-out must still run (it once compared two clocks and never fired).
+        rawOrigin = new RawOrigin((s, i) -> OriginScripts.awaitClose(s));
+        OriginPoolConfig shortWait = new OriginPoolConfig(Duration.ofSeconds(2), Duration.ofMillis(300), 16,
+                Duration.ofSeconds(30), 16);
+        start(TestCores.config(rawOrigin.uri()).withOrigins(shortWait), 2);
+        try (RawClient c = client()) {
+            c.send("POST /late-body HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\n");
+            Await.equal("origin connections", 1, rawOrigin.connections::get);
+            Thread.sleep(100);
+            c.send("hello");
+            assertEquals(504, c.read().status);
+        }
+        TransactionRecord rec = log.awaitUrl("/late-body");
+        assertEquals(Result.ERR_READ_TIMEOUT, rec.result());
+    }
+
+    @Test
     void fullPoolWithoutWaitingRoomGives503() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch firstArrived = new CountDownLatch(1);

@@ -88,6 +88,7 @@ public final class H2RequestTranslator {
         if (method == null) {
             throw new MalformedRequestException("missing :method");
         }
+        checkMethod(method);
         boolean webSocket = false;
         if (HttpMethod.CONNECT.name().contentEquals(method)) {
             if (protocol == null) {
@@ -220,6 +221,22 @@ public final class H2RequestTranslator {
         }
     }
 
+    /**
+     * RFC 9110 9.1: a method is a token. Found by fuzzing: a byte such as 0xff reached
+     * {@code HttpMethod.valueOf}, which threw an IllegalArgumentException instead of a refusal.
+     */
+    private static void checkMethod(CharSequence method) throws MalformedRequestException {
+        if (method.length() == 0) {
+            throw new MalformedRequestException("empty :method");
+        }
+        for (int i = 0; i < method.length(); i++) {
+            char c = method.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) >= 0) {
+                throw new MalformedRequestException("invalid character in :method");
+            }
+        }
+    }
+
     private static void checkName(CharSequence name) throws MalformedRequestException {
         if (name.length() == 0) {
             throw new MalformedRequestException("empty field name");
@@ -241,6 +258,12 @@ public final class H2RequestTranslator {
             char c = value.charAt(i);
             if (c == '\r' || c == '\n' || c == 0) {
                 throw new MalformedRequestException("CR, LF or NUL in the value of " + name);
+            }
+            // RFC 9110 5.5: no other control character either (HTAB aside), and one byte per
+            // character. Found by fuzzing: 0x01 reached the HTTP/1.1 headers, whose validation
+            // threw an IllegalArgumentException instead of a refusal.
+            if (c < 0x20 && c != '\t' || c == 0x7f || c > 0xff) {
+                throw new MalformedRequestException("a control character in the value of " + name);
             }
         }
         if (n > 0 && (isWhitespace(value.charAt(0)) || isWhitespace(value.charAt(n - 1)))) {

@@ -49,7 +49,7 @@ public final class H2SessionInitializer {
     public void configure(ChannelPipeline pipeline, SessionIdentity session, Consumer<Channel> streamOpened,
                           H2SessionEvents events) {
         Http2Connection connection = uniformlyScheduledConnection();
-        connection.addListener(new GoAwayReporter(events));
+        connection.addListener(new GoAwayReporter(events, pipeline.channel()));
         Http2Settings settings = Http2Settings.defaultSettings()
                 .maxConcurrentStreams(limits.maxConcurrentStreams())
                 .maxHeaderListSize(limits.maxHeaderListBytes())

@@ -8,10 +8,20 @@ package dev.muxgate.spdy.spdy;
  */
 final class SpdyFloodGuard {
 
+    /**
+     * RST_STREAMs naming a stream that has already ended are allowed this many times the reset
+     * limit. SPDY/3.1 (2.4.2) makes a client answer every DATA frame of a stream it no longer
+     * has with RST_STREAM(INVALID_STREAM), and Node's spdy-transport does: each stream it cancels
+     * echoes one reset per frame still in flight, which the reset limit must not mistake for a
+     * rapid-reset attack. They cost a map look-up each and are still bounded.
+     */
+    static final int STRAY_RESET_FACTOR = 32;
+
     private final SpdyLimits limits;
     private final long windowNanos;
     private long windowStart;
     private int resets;
+    private int strayResets;
     private int pings;
     private int settings;
     private int queuedControlFrames;
@@ -28,6 +38,16 @@ final class SpdyFloodGuard {
         return ++resets > limits.maxResetsPerWindow()
                 ? new SpdySessionException(SpdySessionException.Kind.RST_FLOOD,
                         "more than " + limits.maxResetsPerWindow() + " stream resets in " + limits.floodWindow())
+                : null;
+    }
+
+    /** A reset received for a stream that has already ended; see {@link #STRAY_RESET_FACTOR}. */
+    SpdySessionException strayReset(long nowNanos) {
+        roll(nowNanos);
+        long limit = (long) limits.maxResetsPerWindow() * STRAY_RESET_FACTOR;
+        return ++strayResets > limit
+                ? new SpdySessionException(SpdySessionException.Kind.RST_FLOOD,
+                        "more than " + limit + " resets of ended streams in " + limits.floodWindow())
                 : null;
     }
 
@@ -64,6 +84,7 @@ final class SpdyFloodGuard {
         if (nowNanos - windowStart >= windowNanos) {
             windowStart = nowNanos;
             resets = 0;
+            strayResets = 0;
             pings = 0;
             settings = 0;
         }

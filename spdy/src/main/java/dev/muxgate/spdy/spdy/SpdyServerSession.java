@@ -337,12 +337,15 @@ final class SpdyServerSession extends ChannelDuplexHandler {
     }
 
     private void onReset(SpdyRstStreamFrame rst) {
-        SpdySessionException flood = guard.reset(System.nanoTime());
+        SpdyStreamChannel stream = streams.get(rst.streamId());
+        // A reset of a stream that was opened and has ended is the client's echo of our frames in
+        // flight (one per DATA frame, as SPDY/3.1 2.4.2 asks), not a reset it makes us work for.
+        boolean stray = stream == null && rst.streamId() <= lastStreamId;
+        SpdySessionException flood = stray ? guard.strayReset(System.nanoTime()) : guard.reset(System.nanoTime());
         if (flood != null) {
             fail(flood);
             return;
         }
-        SpdyStreamChannel stream = streams.get(rst.streamId());
         if (stream != null) {
             stream.resetReceived = true;
             stream.closeFromSession();

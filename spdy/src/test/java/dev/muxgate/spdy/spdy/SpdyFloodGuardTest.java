@@ -38,6 +38,18 @@ class SpdyFloodGuardTest {
     }
 
     @Test
+    void resetsOfEndedStreamsHaveALargerBudgetOfTheirOwn() {
+        SpdyFloodGuard guard = new SpdyFloodGuard(limits(), 0);
+        int budget = 3 * SpdyFloodGuard.STRAY_RESET_FACTOR;
+        for (int i = 0; i < budget; i++) {
+            assertNull(guard.strayReset(SECOND), "stray reset " + i);
+        }
+        assertNull(guard.reset(SECOND), "the strays do not use up the reset limit");
+        assertEquals(SpdySessionException.Kind.RST_FLOOD, guard.strayReset(SECOND).kind());
+        assertNull(guard.strayReset(11 * SECOND), "a new window");
+    }
+
+    @Test
     void theControlBacklogRestartsWhenTheConnectionDrains() {
         SpdyFloodGuard guard = new SpdyFloodGuard(limits(), 0);
         assertNull(guard.controlFrameQueued());
