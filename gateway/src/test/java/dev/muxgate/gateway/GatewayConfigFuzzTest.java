@@ -18,7 +18,7 @@ class GatewayConfigFuzzTest {
 
     private static final Path FILE = temporaryFile();
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "10s", maxExecutions = 50000)
     void anyFileGivesAConfigurationOrOneClearError(byte[] data) throws IOException {
         Files.write(FILE, data);
         try {

@@ -26,7 +26,8 @@ public final class PlainListenerCaps implements AcceptGuard {
     @Override
     public boolean admit(Channel connection) {
         // The client a trusted PROXY header named, else the peer: the caps count clients, not balancers.
-        if (!(ClientAddress.of(connection) instanceof InetSocketAddress remote) || remote.getAddress() == null) {
+        InetSocketAddress remote = ClientAddress.of(connection);
+        if (remote == null || remote.getAddress() == null) {
             return true;
         }
         InetAddress client = remote.getAddress();

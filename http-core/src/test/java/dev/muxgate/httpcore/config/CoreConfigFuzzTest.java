@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  */
 class CoreConfigFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "10s", maxExecutions = 50000)
     void anyTextGivesAConfigurationOrOneClearError(byte[] data) {
         String text = new String(data, StandardCharsets.UTF_8);
         try {

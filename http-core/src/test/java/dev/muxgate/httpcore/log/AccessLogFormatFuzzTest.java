@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  */
 class AccessLogFormatFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "10s", maxExecutions = 50000)
     void formatsParseOrAreRefusedAndNoFieldCanBreakALine(byte[] data) {
         String[] parts = new String(data, StandardCharsets.ISO_8859_1).split("\n", -1);
         AccessLogFormat format;

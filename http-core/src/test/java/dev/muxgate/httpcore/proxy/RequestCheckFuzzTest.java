@@ -19,7 +19,7 @@ class RequestCheckFuzzTest {
 
     private static final LimitsConfig LIMITS = LimitsConfig.defaults();
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "10s", maxExecutions = 50000)
     void anyBytesEndInACheckedRequestOrAProxyException(byte[] data) {
         RequestCheck check = new RequestCheck(LIMITS, CoreContext.VIA_NAME);
         HttpDecoderConfig decoder = new HttpDecoderConfig()

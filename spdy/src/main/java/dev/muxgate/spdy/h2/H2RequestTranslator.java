@@ -79,6 +79,12 @@ public final class H2RequestTranslator {
                 continue;
             }
             if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.COOKIE)) {
+                if (value.length() == 0) {
+                    // An empty crumb carries nothing, and joined it would leave "a=1; " with
+                    // whitespace at the end, which HTTP/1.1 reads back as another value (found
+                    // by fuzzing).
+                    continue;
+                }
                 // RFC 9113 8.2.3: crumbs are joined with "; " for HTTP/1.1.
                 cookies = cookies == null ? new StringBuilder(value) : cookies.append("; ").append(value);
                 continue;

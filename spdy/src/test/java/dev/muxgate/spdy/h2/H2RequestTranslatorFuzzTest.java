@@ -12,7 +12,7 @@ import io.netty.handler.codec.http2.Http2Headers;
  */
 class H2RequestTranslatorFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "10s", maxExecutions = 50000)
     void anyHeaderListIsRefusedOrTranslatesToAnUnambiguousRequest(byte[] data) {
         // No validation here: HPACK delivers whatever bytes a client sends, and so must the test.
         Http2Headers headers = new DefaultHttp2Headers(false);

@@ -39,6 +39,15 @@ class H2RequestTranslatorTest {
     }
 
     @Test
+    void emptyCookieCrumbsAreDroppedSoNoJoinedValueEndsInWhitespace() throws Exception {
+        HttpRequest r = H2RequestTranslator.translate(get("/").add("cookie", "a=1").add("cookie", "")
+                .add("cookie", "b=2").add("cookie", ""), true);
+        assertEquals("a=1; b=2", r.headers().get("cookie"));
+        HttpRequest none = H2RequestTranslator.translate(get("/").add("cookie", ""), true);
+        assertEquals(null, none.headers().get("cookie"));
+    }
+
+    @Test
     void cookieCrumbsAreJoined() throws Exception {
         HttpRequest r = H2RequestTranslator.translate(get("/").add("cookie", "a=1").add("cookie", "b=2"), true);
         assertEquals("a=1; b=2", r.headers().get("cookie"));

@@ -14,7 +14,7 @@ import io.netty.handler.codec.spdy.SpdyHeaders;
  */
 class SpdyRequestTranslatorFuzzTest {
 
-    @FuzzTest(maxDuration = "10s")
+    @FuzzTest(maxDuration = "10s", maxExecutions = 50000)
     void anyHeaderBlockIsRefusedOrTranslatesToAnUnambiguousRequest(byte[] data) {
         SpdyHeaders headers = new DefaultSpdyHeaders(false);
         for (TranslatedRequestOracle.Field f : TranslatedRequestOracle.fields(data)) {
