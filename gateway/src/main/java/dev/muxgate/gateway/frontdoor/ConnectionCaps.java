@@ -1,6 +1,9 @@
 package dev.muxgate.gateway.frontdoor;
 
+import dev.muxgate.httpcore.balancer.ClientAddress;
+import io.netty.channel.Channel;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -66,6 +69,24 @@ public final class ConnectionCaps {
             return Refusal.MAX_CONNECTIONS_PER_CLIENT;
         }
         return null;
+    }
+
+    /**
+     * Takes a place for {@code connection}'s client (the one a trusted PROXY header named, else the
+     * peer: the caps count clients, not balancers) and gives it back when the connection closes.
+     * Null when admitted, or when it is not an IP connection; else why not, and the caller closes it.
+     */
+    public Refusal admit(Channel connection) {
+        InetSocketAddress remote = ClientAddress.of(connection);
+        if (remote == null || remote.getAddress() == null) {
+            return null;
+        }
+        InetAddress client = remote.getAddress();
+        Refusal refusal = admit(client);
+        if (refusal == null) {
+            connection.closeFuture().addListener(f -> release(client));
+        }
+        return refusal;
     }
 
     /** Gives back the place of an admitted connection from {@code client}. */

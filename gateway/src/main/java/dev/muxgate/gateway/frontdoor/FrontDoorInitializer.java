@@ -3,7 +3,6 @@ package dev.muxgate.gateway.frontdoor;
 import dev.muxgate.gateway.session.SessionNumbers;
 import dev.muxgate.gateway.session.SessionTrafficMeter;
 import dev.muxgate.gateway.tls.TlsFrontEnd;
-import dev.muxgate.httpcore.balancer.ClientAddress;
 import dev.muxgate.httpcore.balancer.ProxyHeaderGate;
 import dev.muxgate.httpcore.balancer.ProxyProtocolConfig;
 import dev.muxgate.httpcore.balancer.ProxyProtocolStats;
@@ -17,8 +16,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SniCompletionEvent;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -72,17 +69,12 @@ public final class FrontDoorInitializer extends ChannelInitializer<Channel> {
     }
 
     private void admit(Channel ch, long acceptedNanos) {
-        InetSocketAddress remote = ClientAddress.of(ch);
-        if (remote != null && remote.getAddress() != null) {
-            InetAddress client = remote.getAddress();
-            ConnectionCaps.Refusal refusal = caps.admit(client);
-            if (refusal != null) {
-                // Before any TLS work: a refused connection costs an accept and a close.
-                observer.connectionRefused(refusal);
-                ch.close();
-                return;
-            }
-            ch.closeFuture().addListener(f -> caps.release(client));
+        ConnectionCaps.Refusal refusal = caps.admit(ch);
+        if (refusal != null) {
+            // Before any TLS work: a refused connection costs an accept and a close.
+            observer.connectionRefused(refusal);
+            ch.close();
+            return;
         }
         SessionContext session = new SessionContext(numbers.next());
         ch.attr(SessionContext.ATTRIBUTE).set(session);

@@ -1,11 +1,8 @@
 package dev.muxgate.gateway.frontdoor;
 
 import dev.muxgate.gateway.admin.GatewayMetrics;
-import dev.muxgate.httpcore.balancer.ClientAddress;
 import dev.muxgate.httpcore.proxy.AcceptGuard;
 import io.netty.channel.Channel;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 
 /**
  * The connection caps on the core's plain HTTP listener: the same {@link ConnectionCaps} as the
@@ -25,18 +22,11 @@ public final class PlainListenerCaps implements AcceptGuard {
 
     @Override
     public boolean admit(Channel connection) {
-        // The client a trusted PROXY header named, else the peer: the caps count clients, not balancers.
-        InetSocketAddress remote = ClientAddress.of(connection);
-        if (remote == null || remote.getAddress() == null) {
-            return true;
-        }
-        InetAddress client = remote.getAddress();
-        ConnectionCaps.Refusal refusal = caps.admit(client);
+        ConnectionCaps.Refusal refusal = caps.admit(connection);
         if (refusal != null) {
             metrics.connectionRefused(refusal);
             return false;
         }
-        connection.closeFuture().addListener(f -> caps.release(client));
         return true;
     }
 }
