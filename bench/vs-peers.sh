@@ -36,7 +36,8 @@ admin:
   enabled: false
 warm-up:
   requests: ${MUXGATE_WARMUP_REQUESTS:-100000}
-  max-time: ${MUXGATE_WARMUP_TIME:-60s}
+  handshakes: ${MUXGATE_WARMUP_HANDSHAKES:-12000}
+  max-time: ${MUXGATE_WARMUP_TIME:-120s}
 origins:
   max-connections-per-origin: 512
   max-waiters: 100000
@@ -58,7 +59,7 @@ taskset -c "$PROXY_CPU" java ${MUXGATE_JAVA_OPTS:--Xms256m -Xmx512m -XX:-TieredC
   --config "$work/gateway.yaml" > "$work/muxgate.out" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 1800); do   # up to 180 s: the warm-up runs before the listener opens
+for _ in $(seq 1 2400); do   # up to 240 s: the warm-up runs before the listener opens
   grep -q "muxgate: ready" "$work/muxgate.out" 2>/dev/null && break
   kill -0 $pid 2>/dev/null || { cat "$work/muxgate.out" >&2; exit 1; }
   sleep 0.1

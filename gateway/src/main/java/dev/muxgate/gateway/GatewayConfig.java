@@ -140,10 +140,11 @@ public record GatewayConfig(Path source, CoreConfig core, TlsConfig tls, H2Limit
     }
 
     private static WarmUpConfig readWarmUp(ConfigSection s) {
-        s.rejectUnknownKeys(Set.of("requests", "max-time"));
+        s.rejectUnknownKeys(Set.of("requests", "handshakes", "max-time"));
         WarmUpConfig d = WarmUpConfig.defaults();
         try {
             return new WarmUpConfig(s.integer("requests", d.requests(), 0, WarmUpConfig.MAX_REQUESTS),
+                    s.integer("handshakes", d.handshakes(), 0, WarmUpConfig.MAX_HANDSHAKES),
                     s.duration("max-time", d.maxTime()));
         } catch (IllegalArgumentException e) {
             throw s.error(e.getMessage());

@@ -35,6 +35,7 @@ final class GatewayReload {
         fixed(notes, "admin.port", running.admin().port(), wanted.admin().port());
         fixed(notes, "node-id", running.nodeId(), wanted.nodeId());
         fixed(notes, "warm-up.requests", running.warmUp().requests(), wanted.warmUp().requests());
+        fixed(notes, "warm-up.handshakes", running.warmUp().handshakes(), wanted.warmUp().handshakes());
         fixed(notes, "warm-up.max-time", running.warmUp().maxTime(), wanted.warmUp().maxTime());
         SessionLogConfig s = running.sessionLog();
         SessionLogConfig v = wanted.sessionLog();

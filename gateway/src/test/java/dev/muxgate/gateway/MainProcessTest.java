@@ -57,7 +57,7 @@ class MainProcessTest {
         Files.writeString(conf, "listeners:\n  http:\n    host: 127.0.0.1\n    port: 0\n"
                 + "tls:\n  host: 127.0.0.1\n  port: 0\n  state-dir: " + dir.resolve("state") + "\n"
                 + "admin:\n  port: 0\n"
-                + "warm-up:\n  requests: 500\n  max-time: 120s\n"
+                + "warm-up:\n  requests: 500\n  handshakes: 64\n  max-time: 120s\n"
                 + "logs:\n  access:\n    path: " + log + "\n  session:\n    path: " + dir.resolve("session.log") + "\n");
         Process p = start("--config", conf.toString());
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -46,12 +46,6 @@ public final class WarmUp {
      * with full profiling after 19,000 requests in 25 s).
      */
     private static final int ROUNDS = 4;
-    /**
-     * New sessions per round, one request each, so the handshake and session set-up are compiled
-     * too: the load above opens only a few sessions, and without these the first handshakes after
-     * start were served by cold code (0.59x nginx's ECDSA handshakes per CPU-second, measured).
-     */
-    private static final int HANDSHAKES_PER_ROUND = 256;
     private static final int HANDSHAKES_AT_ONCE = 16;
     private static final Duration MAX_JIT_PAUSE = Duration.ofSeconds(5);
 
@@ -79,16 +73,19 @@ public final class WarmUp {
             int rounds = 0;
             int handshakes = 0;
             int perRound = Math.max(1, warmUp.requests() / ROUNDS);
+            // New sessions, one request each, so the handshake and session set-up are compiled too:
+            // the load above opens only a few sessions (see WarmUpConfig.DEFAULT_HANDSHAKES).
+            int handshakesPerRound = warmUp.handshakes() / ROUNDS;
             while (completed < warmUp.requests() && failed < warmUp.requests() && System.nanoTime() < deadline) {
                 WarmUpClient client = new WarmUpClient(clientLoop, copy.tlsAddress(), CONNECTIONS,
-                        STREAMS_PER_CONNECTION);
+                        STREAMS_PER_CONNECTION, ClientShape.of(rounds));
                 int budget = (int) Math.min(perRound, warmUp.requests() - completed);
                 WarmUpClient.Outcome outcome = client.run(budget, deadline - System.nanoTime());
                 completed += outcome.completed();
                 failed += outcome.failed();
-                for (int i = 0; i < HANDSHAKES_PER_ROUND / HANDSHAKES_AT_ONCE && System.nanoTime() < deadline; i++) {
-                    WarmUpClient.Outcome brief = new WarmUpClient(clientLoop, copy.tlsAddress(), HANDSHAKES_AT_ONCE, 1)
-                            .run(HANDSHAKES_AT_ONCE, deadline - System.nanoTime());
+                for (int i = 0; i < handshakesPerRound / HANDSHAKES_AT_ONCE && System.nanoTime() < deadline; i++) {
+                    WarmUpClient.Outcome brief = new WarmUpClient(clientLoop, copy.tlsAddress(), HANDSHAKES_AT_ONCE, 1,
+                            ClientShape.of(i)).run(HANDSHAKES_AT_ONCE, deadline - System.nanoTime());
                     // Counted as sessions, not against the request budget.
                     failed += brief.failed();
                     handshakes += HANDSHAKES_AT_ONCE;

@@ -12,6 +12,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -21,7 +22,6 @@ import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -52,6 +52,7 @@ final class WarmUpClient {
     private final InetSocketAddress gateway;
     private final int connections;
     private final int streamsPerConnection;
+    private final ClientShape shape;
 
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicLong completed = new AtomicLong();
@@ -61,11 +62,13 @@ final class WarmUpClient {
     private volatile int budget;
     private volatile long deadlineNanos;
 
-    WarmUpClient(EventLoopGroup group, InetSocketAddress gateway, int connections, int streamsPerConnection) {
+    WarmUpClient(EventLoopGroup group, InetSocketAddress gateway, int connections, int streamsPerConnection,
+                 ClientShape shape) {
         this.group = group;
         this.gateway = gateway;
         this.connections = connections;
         this.streamsPerConnection = streamsPerConnection;
+        this.shape = shape;
     }
 
     /** Result of a run: requests answered with a complete 2xx response, and those that were not. */
@@ -81,7 +84,7 @@ final class WarmUpClient {
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_2))
+                        shape.alpn()))
                 .build();
         List<Channel> sessions = new ArrayList<>();
         try {
@@ -93,11 +96,15 @@ final class WarmUpClient {
                             @Override
                             protected void initChannel(Channel ch) {
                                 ch.pipeline().addLast(ssl.newHandler(ch.alloc(), gateway.getHostString(), gateway.getPort()));
-                                ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build());
+                                ch.pipeline().addLast(Http2FrameCodecBuilder.forClient()
+                                        .initialSettings(shape.settings()).build());
                                 ch.pipeline().addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
                             }
                         })
                         .connect(gateway).sync().channel();
+                if (shape.connectionWindowIncrement() > 0) {
+                    session.writeAndFlush(new DefaultHttp2WindowUpdateFrame(shape.connectionWindowIncrement()));
+                }
                 sessions.add(session);
             }
             for (Channel session : sessions) {
@@ -167,6 +174,7 @@ final class WarmUpClient {
             String path = upload ? "/echo" : n % 8 == 3 ? "/bytes/65536" : "/bytes/1024";
             Http2Headers headers = new DefaultHttp2Headers().method(upload ? "POST" : "GET").scheme("https")
                     .authority("localhost").path(path);
+            shape.addTo(headers);
             if (upload) {
                 headers.setInt("content-length", UPLOAD.length);
                 stream.write(new DefaultHttp2HeadersFrame(headers, false));

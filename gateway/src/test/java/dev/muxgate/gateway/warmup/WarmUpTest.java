@@ -38,7 +38,7 @@ class WarmUpTest {
         return GatewayConfig.defaults(dir.resolve("gateway.yaml")).withCore(core)
                 .withTls(TlsConfig.defaults().withListener("127.0.0.1", 0).withStateDir(dir.resolve("state")))
                 .withSessionLog(new SessionLogConfig(true, dir.resolve("session.log"), 0, Duration.ZERO, 0, 1024))
-                .withWarmUp(new WarmUpConfig(400, Duration.ofSeconds(150)));
+                .withWarmUp(new WarmUpConfig(400, 128, Duration.ofSeconds(150)));
     }
 
     @Test
@@ -50,6 +50,8 @@ class WarmUpTest {
         assertEquals(0, report.failed(), report.describe());
         assertTrue(report.rounds() >= 1);
         assertTrue(report.describe().startsWith("warm-up: 400 requests in "), report.describe());
+        // The brief sessions (a handshake and one request each) come on top of the request load's.
+        assertTrue(report.sessions() >= 128, report.describe());
         assertFalse(Files.exists(dir.resolve("access.log")) && Files.size(dir.resolve("access.log")) > 0,
                 "warm-up traffic must not reach the access log");
         assertFalse(Files.exists(dir.resolve("session.log")) && Files.size(dir.resolve("session.log")) > 0,
@@ -77,9 +79,19 @@ class WarmUpTest {
         ConfigException e = assertThrows(ConfigException.class, () -> GatewayConfig.load(file));
         assertTrue(e.getMessage().contains("bad.yaml:2") && e.getMessage().contains("warm-up.requests"), e.getMessage());
 
+        Files.writeString(file, "warm-up:\n  requests: 10\n  handshakes: 2000000\n");
+        e = assertThrows(ConfigException.class, () -> GatewayConfig.load(file));
+        assertTrue(e.getMessage().contains("bad.yaml:3") && e.getMessage().contains("warm-up.handshakes"), e.getMessage());
+
         Files.writeString(file, "warm-up:\n  rounds: 3\n");
         e = assertThrows(ConfigException.class, () -> GatewayConfig.load(file));
         assertTrue(e.getMessage().contains("rounds"), e.getMessage());
+    }
+
+    private Path writeEmpty() throws java.io.IOException {
+        Path empty = dir.resolve("empty.yaml");
+        Files.writeString(empty, "node-id: 0\n");
+        return empty;
     }
 
     @Test
@@ -87,6 +99,9 @@ class WarmUpTest {
         Path file = dir.resolve("off.yaml");
         Files.writeString(file, "warm-up:\n  requests: 0\n");
         assertFalse(GatewayConfig.load(file).warmUp().enabled());
+        Files.writeString(file, "warm-up:\n  handshakes: 500\n");
+        assertEquals(500, GatewayConfig.load(file).warmUp().handshakes());
+        assertEquals(WarmUpConfig.DEFAULT_HANDSHAKES, GatewayConfig.load(writeEmpty()).warmUp().handshakes());
         assertThrows(IllegalArgumentException.class, () -> new WarmUpConfig(10, Duration.ZERO));
     }
 }
