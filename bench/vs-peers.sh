@@ -4,6 +4,7 @@
 #
 #   bench/vs-peers.sh                 # throughput, 1 KiB and 64 KiB bodies
 #   bench/vs-peers.sh --quick         # 10x fewer requests
+#   MUXGATE_CERT=rsa bench/vs-peers.sh --mode handshake   # muxgate with an RSA 2048 certificate
 #   MUXGATE_WARMUP_REQUESTS=0 bench/vs-peers.sh --mode idle   # any peers.sh option passes through;
 #                                     # idle memory wants a fresh process, so no warm-up load first
 #
@@ -22,6 +23,14 @@ cd "$ROOT"
 mvn -q -B -DskipTests install >&2
 
 work="$(mktemp -d -t muxgate-vs-peers.XXXXXX)"
+# MUXGATE_CERT=rsa: serve one RSA 2048 certificate (the harness's RSA rows) instead of the
+# generated ECDSA P-256 and RSA pair, of which h2load gets the ECDSA one.
+certificates="[]"
+if [[ "${MUXGATE_CERT:-generated}" == rsa ]]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=localhost -keyout "$work/rsa.key" \
+    -out "$work/rsa.crt" 2>/dev/null
+  certificates="[{names: [localhost], cert: $work/rsa.crt, key: $work/rsa.key}]"
+fi
 logs_enabled=false
 [[ "$LOGS" == on ]] && logs_enabled=true
 cat > "$work/gateway.yaml" <<YAML
@@ -32,6 +41,7 @@ tls:
   host: 127.0.0.1
   port: $PORT
   state-dir: $work/state
+  certificates: $certificates
 admin:
   enabled: false
 warm-up:
