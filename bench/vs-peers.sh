@@ -23,6 +23,7 @@ cd "$ROOT"
 mvn -q -B -DskipTests install >&2
 
 work="$(mktemp -d -t muxgate-vs-peers.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
 # MUXGATE_CERT=rsa: serve one RSA 2048 certificate (the harness's RSA rows) instead of the
 # generated ECDSA P-256 and RSA pair, of which h2load gets the ECDSA one.
 certificates="[]"
@@ -64,8 +65,26 @@ logs:
     path: $work/session.log
 YAML
 
-taskset -c "$PROXY_CPU" java ${MUXGATE_JAVA_OPTS:--Xms256m -Xmx512m -XX:-TieredCompilation} \
-  -cp "gateway/target/gateway-0.1.0-SNAPSHOT.jar:gateway/target/lib/*" dev.muxgate.gateway.Main \
+# MUXGATE_JAVA may name a JDK with an AOT cache (25 and later): then, as bin/muxgate does, a
+# training run (`muxgate warm-up`, pinned the same way) writes the cache first and muxgate starts
+# from it, with tiered compilation on (MUXGATE_AOT=off: JDK 25 without the cache).
+JAVA="${MUXGATE_JAVA:-java}"
+java_major="$("$JAVA" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)"
+CP="gateway/target/gateway-0.1.0-SNAPSHOT.jar:gateway/target/lib/*"
+if [[ -n "$java_major" ]] && (( java_major >= 25 )); then
+  read -r -a OPTS <<< "${MUXGATE_JAVA_OPTS:--Xms256m -Xmx512m --enable-native-access=ALL-UNNAMED}"
+  if [[ "${MUXGATE_AOT:-on}" != off ]]; then
+    echo "vs-peers: training the JDK $java_major AOT cache..." >&2
+    taskset -c "$PROXY_CPU" "$JAVA" "${OPTS[@]}" -XX:AOTCacheOutput="$work/muxgate.aot" -cp "$CP" \
+      dev.muxgate.gateway.Main warm-up --config "$work/gateway.yaml" > "$work/train.out" 2>&1 \
+      || { cat "$work/train.out" >&2; exit 1; }
+    grep 'muxgate: warm-up:' "$work/train.out" >&2 || true
+    OPTS+=(-XX:AOTCache="$work/muxgate.aot")
+  fi
+else
+  read -r -a OPTS <<< "${MUXGATE_JAVA_OPTS:--Xms256m -Xmx512m -XX:-TieredCompilation}"
+fi
+taskset -c "$PROXY_CPU" "$JAVA" "${OPTS[@]}" -cp "$CP" dev.muxgate.gateway.Main \
   --config "$work/gateway.yaml" > "$work/muxgate.out" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT

@@ -5,9 +5,11 @@ import java.nio.file.Path;
 /** The gateway's few flags; anything unknown is a usage error, never ignored. */
 final class CommandLine {
 
-    static final String USAGE = "usage: muxgate [reload | reopen-logs] [--config FILE]   (default conf/gateway.yaml)\n"
+    static final String USAGE = "usage: muxgate [reload | reopen-logs | warm-up] [--config FILE]   (default conf/gateway.yaml)\n"
             + "  reload:      the running gateway re-reads its configuration (SIGHUP)\n"
-            + "  reopen-logs: the running gateway reopens its log files, after logrotate (SIGUSR1)";
+            + "  reopen-logs: the running gateway reopens its log files, after logrotate (SIGUSR1)\n"
+            + "  warm-up:     runs the configured warm-up on loopback and exits, opening no listener\n"
+            + "               (bin/muxgate uses it to train the JVM's AOT cache where the JDK has one)";
 
     private CommandLine() {
     }

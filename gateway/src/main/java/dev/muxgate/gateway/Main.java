@@ -19,9 +19,11 @@ public final class Main {
     public static void main(String[] args) {
         tuneNettyDefaults();
         ControlCommand control = args.length > 0 ? ControlCommand.of(args[0]) : null;
+        boolean warmUpOnly = args.length > 0 && args[0].equals("warm-up");
         Path configFile;
         try {
-            configFile = CommandLine.parse(control == null ? args : java.util.Arrays.copyOfRange(args, 1, args.length));
+            configFile = CommandLine.parse(control == null && !warmUpOnly ? args
+                    : java.util.Arrays.copyOfRange(args, 1, args.length));
         } catch (IllegalArgumentException e) {
             System.err.println("muxgate: " + e.getMessage());
             System.err.println(CommandLine.USAGE);
@@ -42,6 +44,18 @@ public final class Main {
         } catch (ConfigException e) {
             System.err.println("muxgate: bad configuration: " + e.getMessage());
             System.exit(EXIT_CONFIG);
+            return;
+        }
+        if (warmUpOnly) {
+            // A training run: the JVM writes what it learnt (an AOT cache) as it exits. It opens no
+            // listener, so it may run beside the gateway it trains for.
+            if (!config.warmUp().enabled() || !config.tls().enabled()) {
+                System.err.println("muxgate: warm-up: nothing to do (warm-up.requests is 0 or tls.enabled is false)");
+                System.exit(EXIT_CONFIG);
+                return;
+            }
+            warmUp(config);
+            System.exit(0);
             return;
         }
         try {

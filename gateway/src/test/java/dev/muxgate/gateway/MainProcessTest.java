@@ -100,6 +100,35 @@ class MainProcessTest {
         }
     }
 
+    @Test
+    void warmUpAloneRunsOnLoopbackBesideATakenPortAndExits() throws Exception {
+        // The configured TLS port is taken (as by the running gateway a training run is for): the
+        // warm-up opens no listener of the configuration, so it runs anyway, and then the process ends.
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            Path conf = dir.resolve("train.yaml");
+            Files.writeString(conf, "listeners:\n  http:\n    enabled: false\n"
+                    + "tls:\n  host: 127.0.0.1\n  port: " + taken.getLocalPort() + "\n  state-dir: " + dir.resolve("state")
+                    + "\nadmin:\n  enabled: false\n"
+                    + "warm-up:\n  requests: 200\n  handshakes: 32\n  max-time: 120s\n"
+                    + "logs:\n  access:\n    path: " + dir.resolve("access.log") + "\n  session:\n    path: "
+                    + dir.resolve("session.log") + "\n");
+            Result r = run("warm-up", "--config", conf.toString());
+            assertEquals(0, r.exit, r.stdout + r.stderr);
+            assertTrue(r.stdout.lines().anyMatch(l -> l.matches("muxgate: warm-up: 200 requests in \\d+ rounds, .*\\)")),
+                    r.stdout);
+            assertTrue(!r.stdout.contains("muxgate: ready") && !r.stdout.contains("TLS listener on"), r.stdout);
+            assertTrue(!Files.exists(dir.resolve("access.log")) || Files.size(dir.resolve("access.log")) == 0,
+                    "warm-up traffic never reaches the access log");
+
+            Path off = dir.resolve("off.yaml");
+            Files.writeString(off, "warm-up:\n  requests: 0\n");
+            Result nothing = run("warm-up", "--config", off.toString());
+            assertEquals(Main.EXIT_CONFIG, nothing.exit, nothing.stdout + nothing.stderr);
+            assertTrue(nothing.stderr.contains("nothing to do"), nothing.stderr);
+        }
+    }
+
     record Result(int exit, String stdout, String stderr) {
     }
 
@@ -117,7 +146,7 @@ class MainProcessTest {
         Process p = start(args);
         byte[] out = p.getInputStream().readAllBytes();
         byte[] err = p.getErrorStream().readAllBytes();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 }
