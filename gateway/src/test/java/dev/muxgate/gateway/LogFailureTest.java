@@ -76,7 +76,16 @@ class LogFailureTest {
                 assertEquals(REQUESTS, codes.lines().filter("200"::equals).count(), "every request served: " + codes);
                 Thread.sleep(1500);
             }
+            // The writers are asynchronous, and the session lines come as the gateway sees curl's
+            // connections close: the second run's failures are awaited, not assumed after a sleep.
             String metrics = scrape(ports[1]);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while ((counter(metrics, "muxgate_log_write_errors_total{log=\"access\"}") < 2
+                    || counter(metrics, "muxgate_log_write_errors_total{log=\"session\"}") < 2)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                metrics = scrape(ports[1]);
+            }
             double accessErrors = counter(metrics, "muxgate_log_write_errors_total{log=\"access\"}");
             double sessionErrors = counter(metrics, "muxgate_log_write_errors_total{log=\"session\"}");
             assertTrue(accessErrors >= 2, "access-log write errors counted: " + accessErrors + " " + output);

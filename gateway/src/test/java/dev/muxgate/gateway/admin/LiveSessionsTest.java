@@ -2,6 +2,7 @@ package dev.muxgate.gateway.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -71,7 +72,8 @@ class LiveSessionsTest {
                 done.countDown();
             });
         }
-        done.await(10, TimeUnit.SECONDS);
+        // Asserted, not just awaited: counting before the threads are done would fail as a lost registration.
+        assertTrue(done.await(60, TimeUnit.SECONDS), "the registering threads did not finish");
         threads.shutdown();
         assertEquals(20_000, live.size());
         assertEquals(List.of(1L, 3L, 5L), numbers(live.oldest(3)));

@@ -112,10 +112,14 @@ final class Balancer implements AutoCloseable {
         }
     }
 
-    /** A loopback port free now (the balancer binds it a moment later). */
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
+    /**
+     * Two distinct loopback ports free now (the balancer binds them a moment later): both held
+     * while the second is chosen, since a port closed may be handed out again at once.
+     */
+    static int[] twoFreePorts() throws IOException {
+        java.net.InetAddress loopback = java.net.InetAddress.getByName("127.0.0.1");
+        try (ServerSocket a = new ServerSocket(0, 1, loopback); ServerSocket b = new ServerSocket(0, 1, loopback)) {
+            return new int[] {a.getLocalPort(), b.getLocalPort()};
         }
     }
 

@@ -92,8 +92,9 @@ class BehindBalancerTest {
     @Test
     void haproxySendProxyV2CarriesTheClientToBothLogs() throws Exception {
         assumeTrue(Balancer.installed("haproxy"), "haproxy is installed by bin/test-setup");
-        int tlsFront = Balancer.freePort();
-        int httpFront = Balancer.freePort();
+        int[] fronts = Balancer.twoFreePorts();
+        int tlsFront = fronts[0];
+        int httpFront = fronts[1];
         try (Balancer haproxy = Balancer.haproxy(dir, new int[][] {{tlsFront, tlsPort}, {httpFront, corePort}})) {
             throughBalancer(tlsFront, httpFront, "v2");
         }
@@ -103,8 +104,9 @@ class BehindBalancerTest {
     void nginxStreamProxyProtocolV1CarriesTheClientToBothLogs() throws Exception {
         assumeTrue(Balancer.installed("nginx") && Files.exists(Path.of("/usr/lib/nginx/modules/ngx_stream_module.so")),
                 "nginx and libnginx-mod-stream are installed by bin/test-setup");
-        int tlsFront = Balancer.freePort();
-        int httpFront = Balancer.freePort();
+        int[] fronts = Balancer.twoFreePorts();
+        int tlsFront = fronts[0];
+        int httpFront = fronts[1];
         try (Balancer nginx = Balancer.nginxStream(dir, new int[][] {{tlsFront, tlsPort}, {httpFront, corePort}})) {
             throughBalancer(tlsFront, httpFront, "v1");
         }

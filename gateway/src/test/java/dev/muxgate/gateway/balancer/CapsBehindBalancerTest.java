@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.muxgate.gateway.Gateway;
 import dev.muxgate.gateway.GatewayConfig;
+import dev.muxgate.gateway.admin.AdminConfig;
 import dev.muxgate.gateway.frontdoor.ConnectionCapsConfig;
 import dev.muxgate.gateway.session.SessionLogConfig;
 import dev.muxgate.gateway.tls.TlsConfig;
@@ -53,6 +54,8 @@ class CapsBehindBalancerTest {
                 .withTls(TlsConfig.defaults().withListener("127.0.0.1", 0).withStateDir(dir.resolve("state"))
                         .withProxyProtocol(required))
                 .withConnections(new ConnectionCapsConfig(100, 1))
+                // The default admin port (9090) is fixed: taken by another gateway or test JVM, start fails.
+                .withAdmin(new AdminConfig(true, "127.0.0.1", 0))
                 .withSessionLog(new SessionLogConfig(false, dir.resolve("session.log"), 0, Duration.ZERO, 0, 1024)))) {
             int port = gateway.tlsAddress().getPort();
             try (SSLSocket first = handshake(port, "203.0.113.1");

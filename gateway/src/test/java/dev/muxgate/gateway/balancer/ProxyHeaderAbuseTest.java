@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.muxgate.gateway.Gateway;
 import dev.muxgate.gateway.GatewayConfig;
+import dev.muxgate.gateway.admin.AdminConfig;
 import dev.muxgate.gateway.tls.TlsConfig;
 import dev.muxgate.httpcore.balancer.ProxyProtocolConfig;
 import dev.muxgate.httpcore.balancer.ProxyProtocolMode;
@@ -57,7 +58,9 @@ class ProxyHeaderAbuseTest {
         CoreConfig core = CoreConfig.defaults().withListener(new ListenerConfig(false, "127.0.0.1", 0))
                 .withAccessLog(new AccessLogConfig(false, dir.resolve("access.log"), log.format(), log.rotateBytes(),
                         log.rotateInterval(), log.keepFiles(), log.queueLines()));
+        // Not the default admin port (9090): fixed, it may be taken by another gateway or test JVM.
         gateway = Gateway.start(GatewayConfig.defaults(dir.resolve("gateway.yaml")).withCore(core).withTls(tls)
+                .withAdmin(new AdminConfig(true, "127.0.0.1", 0))
                 .withSessionLog(new SessionLogConfig(false, dir.resolve("session.log"), 0, Duration.ZERO, 0, 1024)));
     }
 

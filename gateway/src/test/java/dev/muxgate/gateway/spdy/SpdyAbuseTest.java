@@ -95,7 +95,10 @@ class SpdyAbuseTest {
             SpdyClient.Stream ok = bystander.open(bystander.request("GET", "/bytes/1000", true));
             assertEquals("end", ok.awaitEnd());
         }
-        assertTrue(gw.metrics().contains("muxgate_protocol_errors_total{kind=\"rst_flood\"} 1.0"), gw.metrics());
+        // Awaited: the session sends GOAWAY and closes before the reason goes down the pipeline
+        // to be counted, so the close can be seen before the count.
+        SpdyGateway.awaitTrue("rst_flood counted", Duration.ofSeconds(10),
+                () -> gw.metrics().contains("muxgate_protocol_errors_total{kind=\"rst_flood\"} 1.0"));
         SpdyGateway.awaitTrue("no transaction left behind", Duration.ofSeconds(10),
                 () -> gw.gateway.core().stats().activeTransactions() == 0);
     }
