@@ -81,6 +81,26 @@ final class H2Gateway implements AutoCloseable {
         return lines();
     }
 
+    /**
+     * Waits for a line that {@code match} accepts and returns all lines: with other clients on the
+     * gateway (a bystander), a count of lines says nothing about whether this one is written yet.
+     */
+    List<String[]> awaitLine(String what, java.util.function.Predicate<String[]> match)
+            throws IOException, InterruptedException {
+        try {
+            awaitTrue("an access log line: " + what, Duration.ofSeconds(20), () -> {
+                try {
+                    return lines().stream().anyMatch(match);
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        } catch (AssertionError notYet) {
+            // The caller's assertion shows the lines there are.
+        }
+        return lines();
+    }
+
     List<String[]> lines() throws IOException {
         if (!Files.exists(accessLog)) {
             return List.of();
