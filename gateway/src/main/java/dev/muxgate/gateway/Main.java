@@ -54,8 +54,8 @@ public final class Main {
                 System.exit(EXIT_CONFIG);
                 return;
             }
-            warmUp(config);
-            System.exit(0);
+            // A warm-up that failed trains nothing worth keeping: bin/muxgate then drops the cache.
+            System.exit(warmUp(config) ? 0 : EXIT_START);
             return;
         }
         try {
@@ -127,17 +127,22 @@ public final class Main {
         }
     }
 
-    /** Before any listener opens; a warm-up that fails only costs the warmth, never the start. */
-    private static void warmUp(GatewayConfig config) {
+    /**
+     * Before any listener opens; a warm-up that fails only costs the warmth, never the start.
+     * True when it ran (or had nothing to do), false when it failed.
+     */
+    private static boolean warmUp(GatewayConfig config) {
         if (!config.warmUp().enabled() || !config.tls().enabled()) {
-            return;
+            return true;
         }
         System.out.println("muxgate: warming up before the listeners open (at most "
                 + config.warmUp().maxTime().toSeconds() + " s; warm-up.requests: 0 skips it)");
         try {
             System.out.println("muxgate: " + WarmUp.run(config).describe());
+            return true;
         } catch (Exception e) {
             System.out.println("muxgate: warm-up skipped: " + describe(e));
+            return false;
         }
     }
 
