@@ -34,11 +34,10 @@ final class AccessLogFold {
     private final AccessLineParser parser;
     private final boolean perMinute;
     private final LogTally tally = new LogTally();
-    /** Protocol tokens seen so far and their names: a handful, so a linear scan beats hashing. */
-    private byte[][] protocolTokens = new byte[0][];
-    private String[] protocolNames = new String[0];
-    private int lastProtocol = -1;
+    private final Workspace workspace;
     private final SessionRows sessions;
+    private int lastProtocol = -1;
+    /** The input's untagged lines, merged into the workspace's when it is read. */
     private SessionTally untagged;
     /** Per protocol index + 1 (0 for untagged): the minute counted last and its counter. */
     private long[][] minuteCounters = new long[1][];
@@ -46,33 +45,132 @@ final class AccessLogFold {
 
     private static final int UNTAGGED = -1;
 
-    AccessLogFold(AccessLogFormat format, boolean perMinute, SessionRows sessions) {
+    private AccessLogFold(AccessLogFormat format, boolean perMinute, Workspace workspace) {
         this.parser = AccessLineParser.compile(format);
         this.perMinute = perMinute;
-        this.sessions = sessions;
+        this.workspace = workspace;
+        this.sessions = workspace.input;
         sessions.clear();
     }
 
     /**
-     * What one reading thread keeps from one input to the next: the read buffer and the session
-     * table, both sized by the largest input so far. Not shared between threads.
+     * What one reading thread keeps from one input to the next: the read buffer, the session
+     * table of the input being read, and the sessions of every input it has read, all sized by
+     * what it has read so far. The sessions become objects only when {@link #drainInto drained},
+     * once per thread and run rather than once per input: with a large file read as chunks, a
+     * table of objects per chunk and their merging took a tenth of a run. Not shared between
+     * threads.
      */
     static final class Workspace {
         final byte[] buffer = new byte[BUFFER];
-        final SessionRows sessions = new SessionRows();
+        /** The input being read. */
+        final SessionRows input = new SessionRows();
+        /** Every input read since the last drain. */
+        final SessionRows read = new SessionRows();
+        /** Protocol tokens seen so far and their names: a handful, so a linear scan beats hashing. */
+        byte[][] protocolTokens = new byte[0][];
+        String[] protocolNames = new String[0];
+        SessionTally untagged;
+
+        /**
+         * Moves the sessions of the inputs folded here into {@code target}'s, table to table, and
+         * forgets them.
+         */
+        void moveInto(Workspace target) {
+            int[] protocols = new int[protocolTokens.length];
+            for (int p = 0; p < protocols.length; p++) {
+                protocols[p] = target.protocolIndex(protocolTokens[p], protocolNames[p]);
+            }
+            read.mergeInto(target.read, protocols);
+            if (untagged != null) {
+                if (target.untagged == null) {
+                    target.untagged = untagged;
+                } else {
+                    target.untagged.merge(untagged);
+                }
+                untagged = null;
+            }
+        }
+
+        /** The index of the protocol token, added when it is new. */
+        int protocolIndex(byte[] token, String name) {
+            for (int i = 0; i < protocolTokens.length; i++) {
+                if (Arrays.equals(protocolTokens[i], token)) {
+                    return i;
+                }
+            }
+            protocolTokens = Arrays.copyOf(protocolTokens, protocolTokens.length + 1);
+            protocolTokens[protocolTokens.length - 1] = token;
+            protocolNames = Arrays.copyOf(protocolNames, protocolNames.length + 1);
+            protocolNames[protocolNames.length - 1] = name;
+            return protocolTokens.length - 1;
+        }
+
+        /** Moves the sessions of the inputs folded here into {@code tally}, and forgets them. */
+        void drainInto(LogTally tally) {
+            String[] names = protocolNames;
+            read.forEach((protocol, id, session) -> tally.addSession(new SessionKey(names[protocol], id), session));
+            read.clear();
+            if (untagged != null) {
+                tally.addSession(SessionKey.UNTAGGED, untagged);
+                untagged = null;
+            }
+        }
     }
 
-    /** Reads {@code in} to its end (it is not closed) and returns the tally of its lines. */
+    /**
+     * The workspaces of a pool's threads, one each, made on a thread's first use; drained into one
+     * tally once the pool's work is done.
+     */
+    static final class Workspaces {
+        private final java.util.Queue<Workspace> all = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final ThreadLocal<Workspace> mine = ThreadLocal.withInitial(() -> {
+            Workspace made = new Workspace();
+            all.add(made);
+            return made;
+        });
+
+        /** The calling thread's workspace. */
+        Workspace get() {
+            return mine.get();
+        }
+
+        /**
+         * Adds the sessions of every workspace into {@code tally}. Only once the inputs folded in
+         * them are done (their results taken from their futures, which orders their writes first).
+         */
+        void drainInto(LogTally tally) {
+            // Table to table first: the merging code is already compiled by then, having run
+            // once per input, and only one table's sessions become objects.
+            Workspace first = null;
+            for (Workspace workspace : all) {
+                if (first == null) {
+                    first = workspace;
+                } else {
+                    workspace.moveInto(first);
+                }
+            }
+            if (first != null) {
+                first.drainInto(tally);
+            }
+        }
+    }
+
+    /** Reads {@code in} to its end (it is not closed) and returns the tally of its lines and sessions. */
     static LogTally fold(AccessLogFormat format, boolean perMinute, String source, InputStream in) {
-        return fold(format, perMinute, source, in, new Workspace());
+        Workspace workspace = new Workspace();
+        LogTally tally = fold(format, perMinute, source, in, workspace);
+        workspace.drainInto(tally);
+        return tally;
     }
 
     /**
      * As {@link #fold(AccessLogFormat, boolean, String, InputStream)}, in {@code workspace}: one
-     * per thread can serve every input that thread folds, one after the other.
+     * per thread can serve every input that thread folds, one after the other. The tally returned
+     * has no sessions: they are added to the workspace's, which {@link Workspace#drainInto} hands over.
      */
     static LogTally fold(AccessLogFormat format, boolean perMinute, String source, InputStream in, Workspace workspace) {
-        AccessLogFold fold = new AccessLogFold(format, perMinute, workspace.sessions);
+        AccessLogFold fold = new AccessLogFold(format, perMinute, workspace);
         fold.read(source, in, workspace.buffer);
         fold.finish();
         return fold.tally;
@@ -191,7 +289,7 @@ final class AccessLogFold {
         }
         long[] counter = minuteCounters[slot];
         if (counter == null || lastMinutes[slot] != minute) {
-            String name = protocol == UNTAGGED ? SessionKey.UNTAGGED_PROTOCOL : protocolNames[protocol];
+            String name = protocol == UNTAGGED ? SessionKey.UNTAGGED_PROTOCOL : workspace.protocolNames[protocol];
             counter = tally.streamsPerMinute.computeIfAbsent(new LogTally.Minute(name, minute), k -> new long[1]);
             minuteCounters[slot] = counter;
             lastMinutes[slot] = minute;
@@ -199,32 +297,32 @@ final class AccessLogFold {
         counter[0]++;
     }
 
-    /** Moves the sessions into the tally once the input is read: keys are made per session, not per line. */
+    /** Adds the input's sessions to the workspace's once the input is read. */
     private void finish() {
-        sessions.forEach((protocol, id, session) -> tally.sessions.put(new SessionKey(protocolNames[protocol], id), session));
+        sessions.mergeInto(workspace.read);
         if (untagged != null) {
-            tally.sessions.put(SessionKey.UNTAGGED, untagged);
+            if (workspace.untagged == null) {
+                workspace.untagged = untagged;
+            } else {
+                workspace.untagged.merge(untagged);
+            }
         }
     }
 
-    /** The index of the line's protocol in {@link #protocolNames}; the last line's is tried first. */
+    /** The index of the line's protocol in the workspace's names; the last line's is tried first. */
     private int protocol() {
-        if (lastProtocol >= 0 && parser.protocolEquals(protocolTokens[lastProtocol])) {
+        byte[][] tokens = workspace.protocolTokens;
+        if (lastProtocol >= 0 && parser.protocolEquals(tokens[lastProtocol])) {
             return lastProtocol;
         }
-        for (int i = 0; i < protocolTokens.length; i++) {
-            if (parser.protocolEquals(protocolTokens[i])) {
+        for (int i = 0; i < tokens.length; i++) {
+            if (parser.protocolEquals(tokens[i])) {
                 lastProtocol = i;
                 return i;
             }
         }
         byte[] token = parser.protocolToken();
-        String name = AccessLogFormat.unescape(new String(token, StandardCharsets.ISO_8859_1));
-        protocolTokens = Arrays.copyOf(protocolTokens, protocolTokens.length + 1);
-        protocolTokens[protocolTokens.length - 1] = token;
-        protocolNames = Arrays.copyOf(protocolNames, protocolNames.length + 1);
-        protocolNames[protocolNames.length - 1] = name;
-        lastProtocol = protocolTokens.length - 1;
+        lastProtocol = workspace.protocolIndex(token, AccessLogFormat.unescape(new String(token, StandardCharsets.ISO_8859_1)));
         return lastProtocol;
     }
 }

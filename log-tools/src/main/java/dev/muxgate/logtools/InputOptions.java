@@ -97,8 +97,8 @@ final class InputOptions {
             warn(tally, err);
             return tally;
         }
-        // A read buffer and session table per reading thread, not per file or chunk: a large file is many chunks.
-        ThreadLocal<AccessLogFold.Workspace> workspaces = ThreadLocal.withInitial(AccessLogFold.Workspace::new);
+        // A read buffer and session tables per reading thread, not per file or chunk: a large file is many chunks.
+        AccessLogFold.Workspaces workspaces = new AccessLogFold.Workspaces();
         LogTally tally = inputs.foldAll(threads,
                 (name, in) -> AccessLogFold.fold(accessFormat, perMinute, name, in, workspaces.get()),
                 (name, e) -> {
@@ -106,6 +106,7 @@ final class InputOptions {
                     failed.addReadError(name, -1, "cannot open", e.getMessage());
                     return failed;
                 });
+        workspaces.drainInto(tally);
         warn(tally, err);
         return tally;
     }

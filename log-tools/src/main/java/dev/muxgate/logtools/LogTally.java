@@ -67,6 +67,14 @@ final class LogTally implements java.io.Serializable {
         }
     }
 
+    /** Adds one session's tally, merged with what this tally has of that session; {@code session} is taken over. */
+    void addSession(SessionKey key, SessionTally session) {
+        sessions.merge(key, session, (mine, theirs) -> {
+            mine.merge(theirs);
+            return mine;
+        });
+    }
+
     /** Records that {@code source} could not be read past its first {@code afterLine} lines (-1: not opened). */
     void addReadError(String source, long afterLine, String what, String detail) {
         errors.add(new ReadError(source, afterLine, what, detail));

@@ -5,8 +5,9 @@ package dev.muxgate.logtools;
  * line adds to, in one row of a {@code long[]} with the key beside them, found by open addressing.
  * A line so touches one or two adjacent cache lines of one array and allocates nothing; with
  * objects per session it touched five or six, and that was a third of the time per line. Rows
- * become {@link SessionTally} objects once, when the input is read. Grows at half full; its size
- * follows sessions, not lines.
+ * become {@link SessionTally} objects once, when everything is read. Grows at half full; its size
+ * follows sessions, not lines. A reading thread keeps one table per input and one for all it has
+ * read, and {@link #mergeInto merges} the first into the second after each input.
  */
 final class SessionRows {
 
@@ -27,11 +28,14 @@ final class SessionRows {
     private static final int STATUS = 6;
     /** 1 once {@link #clients} holds the session's client: read per line, so it lives in the row. */
     private static final int HAS_CLIENT = 11;
+    private static final int STATUS_CLASSES = 5;
 
     private long[] rows = new long[1024 << ROW_SHIFT];
     /** Per slot, the client of the session's earliest line. */
     private String[] clients = new String[1024];
     private int size;
+    /** The slots in use, in the order they were made: clearing and merging visit these, not the whole table. */
+    private int[] used = new int[512];
 
     /** The slot of the session, made when it is new. */
     int slot(int protocol, long id) {
@@ -53,6 +57,10 @@ final class SessionRows {
         rows[row + PROTOCOL] = protocol;
         rows[row + FIRST] = SessionTally.NO_TIME_FIRST;
         rows[row + LAST] = SessionTally.NO_TIME_LAST;
+        if (size == used.length) {
+            used = java.util.Arrays.copyOf(used, size * 2);
+        }
+        used[size] = i;
         if (++size * 2 > clients.length) {
             grow();
             return slot(protocol, id);
@@ -95,33 +103,81 @@ final class SessionRows {
     /**
      * Empties the table for the next input, keeping its size: a thread folds many chunks of about
      * the same sessions, and a table made anew per chunk (and grown again) was most of what the
-     * run allocated, a garbage collection every few chunks.
+     * run allocated, a garbage collection every few chunks. Only the rows in use are cleared.
      */
     void clear() {
-        if (size > 0) {
-            java.util.Arrays.fill(rows, 0L);
-            java.util.Arrays.fill(clients, null);
-            size = 0;
+        for (int k = 0; k < size; k++) {
+            int i = used[k];
+            java.util.Arrays.fill(rows, i << ROW_SHIFT, (i + 1) << ROW_SHIFT, 0L);
+            clients[i] = null;
         }
+        size = 0;
     }
 
-    void forEach(Visitor visitor) {
-        for (int i = 0; i < clients.length; i++) {
+    /** Sessions in the table. */
+    int size() {
+        return size;
+    }
+
+    /**
+     * Adds every session of this table into {@code target}, as {@link SessionTally#merge} would
+     * (so the result does not depend on the order tables are merged in), then empties this one.
+     * Both must number protocols alike. A thread merges each input's table into one of its own:
+     * per input that is one pass over its sessions' rows, with no object made per session.
+     */
+    void mergeInto(SessionRows target) {
+        mergeInto(target, null);
+    }
+
+    /**
+     * As {@link #mergeInto(SessionRows)}, with this table's protocol {@code p} numbered
+     * {@code protocols[p]} in {@code target} (null: numbered alike).
+     */
+    void mergeInto(SessionRows target, int[] protocols) {
+        for (int k = 0; k < size; k++) {
+            int i = used[k];
             int row = i << ROW_SHIFT;
-            if (rows[row + ID] != 0) {
-                SessionTally session = new SessionTally();
-                for (int c = 0; c < session.statusClasses.length; c++) {
-                    session.statusClasses[c] = rows[row + STATUS + c];
-                    // Every line is counted in exactly one status class.
-                    session.streams += rows[row + STATUS + c];
-                }
-                session.bytes = rows[row + BYTES];
-                session.zeroStatus = rows[row + ZERO_STATUS];
-                session.first = rows[row + FIRST];
-                session.last = rows[row + LAST];
-                session.client = clients[i];
-                visitor.visit((int) rows[row + PROTOCOL], rows[row + ID], session);
+            int protocol = (int) rows[row + PROTOCOL];
+            int t = target.slot(protocols == null ? protocol : protocols[protocol], rows[row + ID]);
+            long[] to = target.rows;
+            int targetRow = t << ROW_SHIFT;
+            to[targetRow + BYTES] += rows[row + BYTES];
+            to[targetRow + ZERO_STATUS] += rows[row + ZERO_STATUS];
+            for (int c = 0; c < STATUS_CLASSES; c++) {
+                to[targetRow + STATUS + c] += rows[row + STATUS + c];
             }
+            long first = rows[row + FIRST];
+            long targetFirst = to[targetRow + FIRST];
+            String client = clients[i];
+            String targetClient = target.clients[t];
+            if (client != null && (targetClient == null || first < targetFirst
+                    || (first == targetFirst && client.compareTo(targetClient) < 0))) {
+                target.clients[t] = client;
+                to[targetRow + HAS_CLIENT] = 1;
+            }
+            to[targetRow + FIRST] = Math.min(targetFirst, first);
+            to[targetRow + LAST] = Math.max(to[targetRow + LAST], rows[row + LAST]);
+        }
+        clear();
+    }
+
+    /** Each session as a {@link SessionTally}, in the order the sessions were first seen. */
+    void forEach(Visitor visitor) {
+        for (int k = 0; k < size; k++) {
+            int i = used[k];
+            int row = i << ROW_SHIFT;
+            SessionTally session = new SessionTally();
+            for (int c = 0; c < session.statusClasses.length; c++) {
+                session.statusClasses[c] = rows[row + STATUS + c];
+                // Every line is counted in exactly one status class.
+                session.streams += rows[row + STATUS + c];
+            }
+            session.bytes = rows[row + BYTES];
+            session.zeroStatus = rows[row + ZERO_STATUS];
+            session.first = rows[row + FIRST];
+            session.last = rows[row + LAST];
+            session.client = clients[i];
+            visitor.visit((int) rows[row + PROTOCOL], rows[row + ID], session);
         }
     }
 
@@ -136,16 +192,17 @@ final class SessionRows {
         rows = new long[oldRows.length * 2];
         clients = new String[oldClients.length * 2];
         int mask = clients.length - 1;
-        for (int j = 0; j < oldClients.length; j++) {
+        // In the order the rows were made, so that order is kept and every used slot is renumbered.
+        for (int k = 0; k < size; k++) {
+            int j = used[k];
             int oldRow = j << ROW_SHIFT;
-            if (oldRows[oldRow + ID] != 0) {
-                int i = hash((int) oldRows[oldRow + PROTOCOL], oldRows[oldRow + ID]) & mask;
-                while (rows[i << ROW_SHIFT] != 0) {
-                    i = (i + 1) & mask;
-                }
-                System.arraycopy(oldRows, oldRow, rows, i << ROW_SHIFT, 1 << ROW_SHIFT);
-                clients[i] = oldClients[j];
+            int i = hash((int) oldRows[oldRow + PROTOCOL], oldRows[oldRow + ID]) & mask;
+            while (rows[i << ROW_SHIFT] != 0) {
+                i = (i + 1) & mask;
             }
+            System.arraycopy(oldRows, oldRow, rows, i << ROW_SHIFT, 1 << ROW_SHIFT);
+            clients[i] = oldClients[j];
+            used[k] = i;
         }
     }
 }

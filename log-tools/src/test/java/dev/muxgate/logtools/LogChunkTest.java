@@ -61,14 +61,19 @@ class LogChunkTest {
         }
     }
 
-    /** Read as the tool reads: one workspace per reading thread, reused for every chunk that thread folds. */
+    /**
+     * Read as the tool reads: one workspace per reading thread, reused for every chunk that thread
+     * folds, and the sessions of all of them drained once at the end.
+     */
     private static LogTally chunked(Path file, long chunkBytes, int threads) {
-        ThreadLocal<AccessLogFold.Workspace> workspaces = ThreadLocal.withInitial(AccessLogFold.Workspace::new);
-        return new LogInputs(List.of(file.toString()), null, chunkBytes).foldAll(threads,
+        AccessLogFold.Workspaces workspaces = new AccessLogFold.Workspaces();
+        LogTally tally = new LogInputs(List.of(file.toString()), null, chunkBytes).foldAll(threads,
                 (name, in) -> AccessLogFold.fold(LogFixtures.DEFAULT, true, name, in, workspaces.get()),
                 (name, e) -> {
                     throw new AssertionError(name, e);
                 });
+        workspaces.drainInto(tally);
+        return tally;
     }
 
     @Test
@@ -156,19 +161,82 @@ class LogChunkTest {
     }
 
     @Test
-    void aReusedWorkspaceKeepsNothingOfTheInputBefore() throws IOException {
+    void aReusedWorkspaceAddsUpTheSessionsOfEveryInputItFolded() throws IOException {
         Path awkward = Files.write(dir.resolve("awkward.log"), awkwardLog());
         Path other = Files.write(dir.resolve("other.log"),
                 String.join("\n", GeneratedLogTest.lines().subList(5000, 5400)).getBytes(StandardCharsets.ISO_8859_1));
         AccessLogFold.Workspace workspace = new AccessLogFold.Workspace();
-        // The awkward log grows the session table; the smaller file after it must see none of its rows.
+        LogTally expected = new LogTally();
+        // The awkward log grows the input table; the smaller file after it must see none of its
+        // rows in its own tally, and the workspace must hold the sum of all four.
         for (Path file : List.of(awkward, other, awkward, other)) {
             try (InputStream in = Files.newInputStream(file)) {
                 LogTally reused = AccessLogFold.fold(LogFixtures.DEFAULT, true, file.toString(), in, workspace);
-                assertEquals(whole(file), reused, file.toString());
-                assertEquals(whole(file).sessions, reused.sessions, file.toString());
+                LogTally alone = whole(file);
+                assertTrue(reused.sessions.isEmpty(), "sessions stay in the workspace until drained");
+                assertEquals(alone.lines, reused.lines, file.toString());
+                assertEquals(alone.malformed, reused.malformed, file.toString());
+                assertEquals(alone.samples, reused.samples, file.toString());
+                assertEquals(alone.streamsPerMinute.keySet(), reused.streamsPerMinute.keySet(), file.toString());
+                expected.mergeIn(alone);
             }
         }
+        LogTally drained = new LogTally();
+        workspace.drainInto(drained);
+        assertEquals(expected.sessions, drained.sessions);
+        LogTally again = new LogTally();
+        workspace.drainInto(again);
+        assertTrue(again.sessions.isEmpty(), "a drained workspace starts empty");
+    }
+
+    @Test
+    void workspacesThatNumberedTheirProtocolsApartMergeByName() throws IOException {
+        // The same session in both files, its protocols first seen in opposite orders, a protocol
+        // only one workspace saw, and untagged lines in both.
+        List<String> first = List.of(
+                LogFixtures.access(1_700_000_000_000L, "10.0.0.1", "h2", 7, 200, 10),
+                LogFixtures.access(1_700_000_000_001L, "10.0.0.2", "spdy/3.1", 8, 500, 20),
+                LogFixtures.access(1_700_000_000_002L, "10.0.0.3", "-", 0, 200, 1));
+        List<String> second = List.of(
+                LogFixtures.access(1_700_000_000_003L, "10.0.0.2", "spdy/3.1", 8, 200, 40),
+                LogFixtures.access(1_699_999_999_999L, "10.0.0.9", "h2", 7, 404, 80),
+                LogFixtures.access(1_700_000_000_004L, "10.0.0.4", "http/1.1", 7, 200, 160),
+                LogFixtures.access(1_700_000_000_005L, "10.0.0.3", "-", 0, 200, 2));
+        Path a = Files.write(dir.resolve("a.log"), (String.join("\n", first) + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        Path b = Files.write(dir.resolve("b.log"), (String.join("\n", second) + "\n").getBytes(StandardCharsets.ISO_8859_1));
+        AccessLogFold.Workspaces workspaces = new AccessLogFold.Workspaces();
+        // Two threads, one file each, so each workspace numbers the protocols in its own order.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+            List<java.util.concurrent.Future<LogTally>> parts = new ArrayList<>();
+            for (Path file : List.of(a, b)) {
+                parts.add(pool.submit(() -> {
+                    AccessLogFold.Workspace mine = workspaces.get();
+                    both.countDown();
+                    both.await();
+                    try (InputStream in = Files.newInputStream(file)) {
+                        return AccessLogFold.fold(LogFixtures.DEFAULT, false, file.toString(), in, mine);
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<LogTally> part : parts) {
+                part.get();
+            }
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new AssertionError(e);
+        } finally {
+            pool.shutdownNow();
+        }
+        LogTally drained = new LogTally();
+        workspaces.drainInto(drained);
+        LogTally expected = LogTally.combine(whole(a), whole(b));
+        assertEquals(expected.sessions, drained.sessions);
+        assertEquals(4, drained.sessions.size());
+        SessionTally h2 = drained.sessions.get(new SessionKey("h2", 7));
+        assertEquals(2, h2.streams);
+        assertEquals("10.0.0.9", h2.client, "the earliest line's client");
+        assertEquals(2, drained.sessions.get(SessionKey.UNTAGGED).streams);
     }
 
     @Test
