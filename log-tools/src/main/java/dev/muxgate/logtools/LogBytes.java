@@ -115,11 +115,24 @@ final class LogBytes {
      * The high bit of each byte outside {@code 0x21..0x7E}. Exact per byte: both sums stay below
      * 0x100 in every byte lane, so nothing carries into the next byte.
      */
-    private static long notPrintable(long word) {
+    static long notPrintable(long word) {
         long low = word & LOW7;
         long atLeast7F = low + ONES * 0x01;   // high bit set when the low seven bits are 0x7F
         long atLeast21 = low + ONES * 0x5F;   // high bit set when the low seven bits are >= 0x21
         return (atLeast7F | ~atLeast21 | word) & HIGHS;
+    }
+
+    /** The word with every byte {@code b}, to find {@code b} with {@link #exactZeroBytes}. */
+    static long repeated(byte b) {
+        return ONES * (b & 0xFF);
+    }
+
+    /**
+     * The high bit of each zero byte and of no other: slower than {@link #zeroBytes} by two
+     * operations, but every flag may be visited, not just the first.
+     */
+    static long exactZeroBytes(long word) {
+        return ~(((word & LOW7) + LOW7) | word | LOW7);
     }
 
     /** The high bit of each zero byte (and perhaps of bytes after the first zero byte). */
