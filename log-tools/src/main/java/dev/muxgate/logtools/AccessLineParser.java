@@ -123,7 +123,8 @@ final class AccessLineParser {
                 takenFields[k++] = i;
             }
         }
-        this.ends = new int[fields.length];
+        // Room for the four ends a word's sweep writes past the last one (see sweep).
+        this.ends = new int[fields.length + 4];
     }
 
     /**
@@ -250,37 +251,55 @@ final class AccessLineParser {
         int separators = fields.length - 1;
         int[] fieldEnds = ends;
         int found = 0;
-        int lastEnd = start - 1;
+        // The high bit of the byte just before the word, when that byte ends a field: as if one
+        // did before the line, so a line that starts with a space has an empty first field.
+        long before = 0x80;
         for (int p = start; p + 8 <= limit; p += 8) {
             long word = LogBytes.word(buf, p);
             long spaces = LogBytes.exactZeroBytes(word ^ SPACES);
             long newlines = LogBytes.exactZeroBytes(word ^ NEWLINES);
             long odd = (LogBytes.notPrintable(word) & ~(spaces | newlines)) | LogBytes.exactZeroBytes(word ^ BACKSLASHES);
-            if (newlines != 0) {
+            long newline = newlines & -newlines;
+            if (newline != 0) {
                 // Only the bytes before the first newline are this line's.
-                long before = (newlines & -newlines) - 1;
-                spaces &= before;
-                odd &= before;
+                long mine = newline - 1;
+                spaces &= mine;
+                odd &= mine;
             }
-            if (odd != 0) {
+            long ends = spaces | newline;
+            // Two field ends in a row (or one at the line's start) make an empty field.
+            if ((odd | (ends & ((ends << 8) | before))) != 0) {
                 return NOT_SWEPT;
             }
-            while (spaces != 0) {
-                int at = p + (Long.numberOfTrailingZeros(spaces) >>> 3);
-                if (found == separators || at == lastEnd + 1) {
-                    return NOT_SWEPT;
-                }
-                fieldEnds[found++] = at;
-                lastEnd = at;
-                spaces &= spaces - 1;
+            before = spaces >>> 63 << 7;
+            // Without a branch per space: up to four ends are written whether or not there are that
+            // many (the array has room), and the count moves by how many there were. A word with
+            // more has fields of one byte, and loops for the rest.
+            int count = Long.bitCount(spaces);
+            if (found + count > separators) {
+                return NOT_SWEPT;
             }
-            if (newlines != 0) {
-                int newline = p + (Long.numberOfTrailingZeros(newlines) >>> 3);
-                if (found != separators || newline == lastEnd + 1) {
+            long rest = spaces;
+            fieldEnds[found] = p + (Long.numberOfTrailingZeros(rest) >>> 3);
+            rest &= rest - 1;
+            fieldEnds[found + 1] = p + (Long.numberOfTrailingZeros(rest) >>> 3);
+            rest &= rest - 1;
+            fieldEnds[found + 2] = p + (Long.numberOfTrailingZeros(rest) >>> 3);
+            rest &= rest - 1;
+            fieldEnds[found + 3] = p + (Long.numberOfTrailingZeros(rest) >>> 3);
+            rest &= rest - 1;
+            for (int k = found + 4; rest != 0; k++) {
+                fieldEnds[k] = p + (Long.numberOfTrailingZeros(rest) >>> 3);
+                rest &= rest - 1;
+            }
+            found += count;
+            if (newline != 0) {
+                if (found != separators) {
                     return NOT_SWEPT;
                 }
-                fieldEnds[found] = newline;
-                return takeSwept(buf, start, limit) ? newline : NOT_SWEPT;
+                int at = p + (Long.numberOfTrailingZeros(newline) >>> 3);
+                fieldEnds[found] = at;
+                return takeSwept(buf, start, limit) ? at : NOT_SWEPT;
             }
         }
         return NOT_SWEPT;

@@ -23,8 +23,9 @@ import java.util.stream.Stream;
  *
  * <p>The generated lines are the writer's shape, not any benchmark's file: several protocols,
  * sessions of one to a few thousand streams interleaved, untagged lines and a few malformed ones.
- * Exits 0 when every command ran as expected, 1 otherwise (so the script drops an archive trained
- * on a failure).
+ * With a gateway config as its argument it also reads the format from that config, as a report
+ * run beside {@code conf/gateway.yaml} does. Exits 0 when every command ran as expected, 1
+ * otherwise (so the script drops an archive trained on a failure).
  */
 final class TrainingRun {
 
@@ -50,7 +51,9 @@ final class TrainingRun {
                     && run("sessions", format, "--top", "20", a) == Main.EXIT_OK
                     && run("timeline", format, a) == Main.EXIT_OK
                     // The generated session log leaves some sessions out on purpose: they disagree.
-                    && run("correlate", format, "--sessions", s, a) == Main.EXIT_DISAGREE;
+                    && run("correlate", format, "--sessions", s, a) == Main.EXIT_DISAGREE
+                    // The format from a gateway config, as a run beside conf/gateway.yaml reads it.
+                    && (args.length == 0 || run("summary", "--config", args[0], a) == Main.EXIT_OK);
             System.exit(ok ? 0 : 1);
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
