@@ -61,7 +61,6 @@ final class AccessLineParser {
 
     private static final long SPACES = LogBytes.repeated((byte) ' ');
     private static final long NEWLINES = LogBytes.repeated((byte) '\n');
-    private static final long BACKSLASHES = LogBytes.repeated((byte) '\\');
     /** {@link #sweep}'s verdict when the line must go the exact way. */
     private static final int NOT_SWEPT = -4;
 
@@ -239,9 +238,9 @@ final class AccessLineParser {
 
     /**
      * Reads a whole well-formed line of a {@link #spaceSeparated} format in one sweep of its words:
-     * per eight bytes, one mask each of the spaces, the newline, the bytes the writer never writes
-     * and backslashes; the spaces' positions are the fields' ends, and only the fields the reports
-     * need are read. Returns the index of the line's newline with the values set, or
+     * per eight bytes, one mask each of the spaces, the newline and the bytes the writer never
+     * writes; the spaces' positions are the fields' ends, and only the fields the reports need are
+     * read (the text ones checked for escapes). Returns the index of the line's newline with the values set, or
      * {@link #NOT_SWEPT} for anything else: a line with a byte outside {@code 0x21..0x7E}, an
      * escape, the wrong number of fields, an empty field, a value not in its plainest spelling, or
      * one that runs to within eight bytes of {@code limit}. Those go the exact way, which gives the
@@ -257,9 +256,10 @@ final class AccessLineParser {
         for (int p = start; p + 8 <= limit; p += 8) {
             long word = LogBytes.word(buf, p);
             long spaces = LogBytes.exactZeroBytes(word ^ SPACES);
-            long newlines = LogBytes.exactZeroBytes(word ^ NEWLINES);
-            long odd = (LogBytes.notPrintable(word) & ~(spaces | newlines)) | LogBytes.exactZeroBytes(word ^ BACKSLASHES);
+            // Only the first newline's flag is used, and the cheap search gets that one right.
+            long newlines = LogBytes.zeroBytes(word ^ NEWLINES);
             long newline = newlines & -newlines;
+            long odd = LogBytes.notPrintable(word) & ~(spaces | newline);
             if (newline != 0) {
                 // Only the bytes before the first newline are this line's.
                 long mine = newline - 1;
@@ -323,10 +323,17 @@ final class AccessLineParser {
             int to = fieldEnds[i];
             switch (slots[i]) {
                 case PROTOCOL -> {
+                    // An escape in a text value must be checked: the exact way does that.
+                    if (LogBytes.indexOf(buf, from, to, (byte) '\\') != to) {
+                        return false;
+                    }
                     protocolStart = from;
                     protocolEnd = to;
                 }
                 case CLIENT -> {
+                    if (LogBytes.indexOf(buf, from, to, (byte) '\\') != to) {
+                        return false;
+                    }
                     clientStart = from;
                     clientEnd = to;
                 }

@@ -136,7 +136,7 @@ final class LogBytes {
     }
 
     /** The high bit of each zero byte (and perhaps of bytes after the first zero byte). */
-    private static long zeroBytes(long word) {
+    static long zeroBytes(long word) {
         return (word - ONES) & ~word & HIGHS;
     }
 }
