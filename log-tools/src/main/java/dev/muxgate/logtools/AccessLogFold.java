@@ -31,8 +31,28 @@ final class AccessLogFold {
      */
     private static final int READ = 1 << 17;
 
+    /**
+     * What a report reads of each line beyond its session, streams, bytes and status: streams per
+     * minute ({@code timeline}, {@code --html}), each session's first and last time, its client.
+     */
+    record Wants(boolean perMinute, boolean times, boolean clients) {
+        /** Everything, as every report would. */
+        static final Wants ALL = new Wants(true, true, true);
+
+        /** Everything but perhaps the per-minute counts. */
+        static Wants all(boolean perMinute) {
+            return new Wants(perMinute, true, true);
+        }
+    }
+
     private final AccessLineParser parser;
     private final boolean perMinute;
+    /**
+     * Whether sessions keep their first and last time, and their client. Every line is parsed
+     * and judged the same either way; without them a line only adds to its session's counters.
+     */
+    private final boolean times;
+    private final boolean clients;
     private final LogTally tally = new LogTally();
     private final Workspace workspace;
     private final SessionRows sessions;
@@ -45,9 +65,11 @@ final class AccessLogFold {
 
     private static final int UNTAGGED = -1;
 
-    private AccessLogFold(AccessLogFormat format, boolean perMinute, Workspace workspace) {
+    private AccessLogFold(AccessLogFormat format, Wants wants, Workspace workspace) {
         this.parser = AccessLineParser.compile(format);
-        this.perMinute = perMinute;
+        this.perMinute = wants.perMinute();
+        this.times = wants.times();
+        this.clients = wants.clients();
         this.workspace = workspace;
         this.sessions = workspace.input;
         sessions.clear();
@@ -170,7 +192,12 @@ final class AccessLogFold {
      * has no sessions: they are added to the workspace's, which {@link Workspace#drainInto} hands over.
      */
     static LogTally fold(AccessLogFormat format, boolean perMinute, String source, InputStream in, Workspace workspace) {
-        AccessLogFold fold = new AccessLogFold(format, perMinute, workspace);
+        return fold(format, Wants.all(perMinute), source, in, workspace);
+    }
+
+    /** As {@link #fold(AccessLogFormat, boolean, String, InputStream, Workspace)}, reading only what {@code wants} says. */
+    static LogTally fold(AccessLogFormat format, Wants wants, String source, InputStream in, Workspace workspace) {
+        AccessLogFold fold = new AccessLogFold(format, wants, workspace);
         fold.read(source, in, workspace.buffer);
         fold.finish();
         return fold.tally;
@@ -260,18 +287,18 @@ final class AccessLogFold {
         }
         tally.lines++;
         int protocol = parser.hasProtocol() && parser.sessionId() != 0 ? protocol() : UNTAGGED;
-        boolean hasTime = parser.hasTime();
+        boolean hasTime = times && parser.hasTime();
         long timeMillis = parser.timeMillis();
         if (protocol == UNTAGGED) {
             if (untagged == null) {
                 untagged = new SessionTally();
             }
-            String client = untagged.client == null || hasTime && timeMillis < untagged.first ? parser.client() : null;
+            String client = clients && (untagged.client == null || hasTime && timeMillis < untagged.first) ? parser.client() : null;
             untagged.add(parser.bytes(), parser.status(), hasTime, timeMillis, client);
         } else {
             int slot = sessions.slot(protocol, parser.sessionId());
             // The client is made into a string only when it may be kept: a session's first line, or an earlier one.
-            String client = sessions.wantsClient(slot, hasTime, timeMillis) ? parser.client() : null;
+            String client = clients && sessions.wantsClient(slot, hasTime, timeMillis) ? parser.client() : null;
             sessions.add(slot, parser.bytes(), parser.status(), hasTime, timeMillis, client);
         }
         if (perMinute && parser.hasTime()) {

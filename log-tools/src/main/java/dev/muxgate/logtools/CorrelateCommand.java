@@ -47,7 +47,7 @@ final class CorrelateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        LogTally access = input.read(files, main.stdin, err, false);
+        LogTally access = input.read(files, main.stdin, err, new AccessLogFold.Wants(false, false, false));
         LogInputs sessionInputs = new LogInputs(sessionLogs, main.stdin).jsonLines(JsonLinesInput.session());
         String unreadable = sessionInputs.unreadable();
         if (unreadable != null) {

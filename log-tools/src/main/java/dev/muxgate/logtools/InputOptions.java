@@ -74,8 +74,12 @@ final class InputOptions {
         }
     }
 
-    /** Reads the access logs named in {@code files} and reports bad lines and inputs on {@code err}. */
-    LogTally read(List<String> files, InputStream stdin, PrintWriter err, boolean perMinute) {
+    /**
+     * Reads the access logs named in {@code files} and reports bad lines and inputs on {@code err};
+     * the lines' values are read as far as {@code wants} asks (all of them with {@code --engine spark}).
+     */
+    LogTally read(List<String> files, InputStream stdin, PrintWriter err, AccessLogFold.Wants wants) {
+        boolean perMinute = wants.perMinute();
         if (threads < 1) {
             throw new UsageException("--threads must be at least 1, got " + threads);
         }
@@ -100,7 +104,7 @@ final class InputOptions {
         // A read buffer and session tables per reading thread, not per file or chunk: a large file is many chunks.
         AccessLogFold.Workspaces workspaces = new AccessLogFold.Workspaces();
         LogTally tally = inputs.foldAll(threads,
-                (name, in) -> AccessLogFold.fold(accessFormat, perMinute, name, in, workspaces.get()),
+                (name, in) -> AccessLogFold.fold(accessFormat, wants, name, in, workspaces.get()),
                 (name, e) -> {
                     LogTally failed = new LogTally();
                     failed.addReadError(name, -1, "cannot open", e.getMessage());

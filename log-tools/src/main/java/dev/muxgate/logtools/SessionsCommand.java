@@ -52,7 +52,7 @@ final class SessionsCommand implements Callable<Integer> {
         if (top < 0) {
             throw new UsageException("--top must be 0 (all) or more, got " + top);
         }
-        LogTally tally = input.read(files, main.stdin, spec.commandLine().getErr(), false);
+        LogTally tally = input.read(files, main.stdin, spec.commandLine().getErr(), AccessLogFold.Wants.all(false));
         PrintWriter out = spec.commandLine().getOut();
         write(rows(tally, sort, top), output, out);
         out.flush();

@@ -43,7 +43,7 @@ final class SummaryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        LogTally tally = input.read(files, main.stdin, spec.commandLine().getErr(), html != null);
+        LogTally tally = input.read(files, main.stdin, spec.commandLine().getErr(), new AccessLogFold.Wants(html != null, false, false));
         write(ProtocolSummary.of(tally), output, out);
         out.flush();
         if (html != null) {

@@ -48,7 +48,7 @@ final class TimelineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LogTally tally = input.read(files, main.stdin, spec.commandLine().getErr(), true);
+        LogTally tally = input.read(files, main.stdin, spec.commandLine().getErr(), new AccessLogFold.Wants(true, true, false));
         PrintWriter out = spec.commandLine().getOut();
         write(points(tally), output, out);
         out.flush();

@@ -240,6 +240,29 @@ class LogChunkTest {
     }
 
     @Test
+    void aFoldThatKeepsNoTimesOrClientsCountsAndJudgesEveryLineAlike() throws IOException {
+        byte[] log = awkwardLog();
+        LogTally full = AccessLogFold.fold(LogFixtures.DEFAULT, true, "a.log", new java.io.ByteArrayInputStream(log));
+        AccessLogFold.Workspace workspace = new AccessLogFold.Workspace();
+        LogTally lean = AccessLogFold.fold(LogFixtures.DEFAULT, new AccessLogFold.Wants(true, false, false), "a.log",
+                new java.io.ByteArrayInputStream(log), workspace);
+        workspace.drainInto(lean);
+        assertEquals(full.lines, lean.lines);
+        assertEquals(full.malformed, lean.malformed);
+        assertEquals(full.samples, lean.samples);
+        assertEquals(full.streamsPerMinute.keySet(), lean.streamsPerMinute.keySet());
+        assertEquals(full.sessions.keySet(), lean.sessions.keySet());
+        full.sessions.forEach((key, session) -> {
+            SessionTally other = lean.sessions.get(key);
+            assertEquals(session.streams, other.streams, key.toString());
+            assertEquals(session.bytes, other.bytes, key.toString());
+            assertEquals(session.zeroStatus, other.zeroStatus, key.toString());
+            assertTrue(Arrays.equals(session.statusClasses, other.statusClasses), key.toString());
+            assertTrue(!other.hasTime() && other.client == null, key + ": " + other);
+        });
+    }
+
+    @Test
     void anEmptyFileHasNoLinesWholeOrChunked() throws IOException {
         Path file = Files.write(dir.resolve("empty.log"), new byte[0]);
         assertEquals(0, whole(file).lineCount());
