@@ -324,14 +324,14 @@ final class AccessLineParser {
             switch (slots[i]) {
                 case PROTOCOL -> {
                     // An escape in a text value must be checked: the exact way does that.
-                    if (LogBytes.indexOf(buf, from, to, (byte) '\\') != to) {
+                    if (LogBytes.contains(buf, from, to, limit, (byte) '\\')) {
                         return false;
                     }
                     protocolStart = from;
                     protocolEnd = to;
                 }
                 case CLIENT -> {
-                    if (LogBytes.indexOf(buf, from, to, (byte) '\\') != to) {
+                    if (LogBytes.contains(buf, from, to, limit, (byte) '\\')) {
                         return false;
                     }
                     clientStart = from;

@@ -86,6 +86,33 @@ final class LogBytes {
         return limit;
     }
 
+    /**
+     * True when {@code b} occurs in {@code [from, to)}, for the short values of a log line: a word
+     * or two at a time, the bytes past {@code to} masked off. Words are read up to {@code limit}.
+     */
+    static boolean contains(byte[] buf, int from, int to, int limit, byte b) {
+        long pattern = ONES * (b & 0xFF);
+        int p = from;
+        for (; p + 8 <= limit && p < to; p += 8) {
+            long hits = zeroBytes((long) WORD.get(buf, p) ^ pattern);
+            int n = to - p;
+            if (n < 8) {
+                // Only the first hit is exact, and it is the one the mask keeps when it is in range.
+                hits &= hits & -hits;
+                hits &= (1L << (n << 3)) - 1;
+            }
+            if (hits != 0) {
+                return true;
+            }
+        }
+        for (; p < to; p++) {
+            if (buf[p] == b) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The eight bytes at {@code buf[p]} as one word, the first in its lowest byte; {@code p + 8 <= buf.length}. */
     static long word(byte[] buf, int p) {
         return (long) WORD.get(buf, p);
