@@ -47,23 +47,6 @@ final class AccessLineParser {
      */
     private final int[] plainSeparator;
 
-    /**
-     * True when every separator is one space and the line has no leading or trailing text (every
-     * shipped format): then {@link #sweep} can split a whole line at once.
-     */
-    private final boolean spaceSeparated;
-    /** Per field, its slot when the reports need its value; {@link #SKIP} fields are left out. */
-    private final int[] takenFields;
-    /** {@link #sweep}'s separator positions: the end of each field, the last one's at the newline. */
-    private final int[] ends;
-    /** Lines {@link #sweep} read whole (the rest went the exact way); for the tests. */
-    long sweptLines;
-
-    private static final long SPACES = LogBytes.repeated((byte) ' ');
-    private static final long NEWLINES = LogBytes.repeated((byte) '\n');
-    /** {@link #sweep}'s verdict when the line must go the exact way. */
-    private static final int NOT_SWEPT = -4;
-
     /** {@link #parseLine} returns this when the line runs past the bytes given. */
     static final int INCOMPLETE = -1;
     private static final int FAILED = -3;
@@ -106,24 +89,6 @@ final class AccessLineParser {
             plainSeparator[i] = separator != null && separator.length == 1 && !LogBytes.printable(separator[0])
                     ? separator[0] : -1;
         }
-        boolean spaces = prefix.length == 0 && separators[fields.length - 1] == null && fields.length <= 64;
-        int taken = 0;
-        for (int i = 0; i < fields.length; i++) {
-            byte[] separator = separators[i];
-            if (i < fields.length - 1 && (separator.length != 1 || separator[0] != ' ')) {
-                spaces = false;
-            }
-            taken += slots[i] == SKIP ? 0 : 1;
-        }
-        this.spaceSeparated = spaces;
-        this.takenFields = new int[taken];
-        for (int i = 0, k = 0; i < fields.length; i++) {
-            if (slots[i] != SKIP) {
-                takenFields[k++] = i;
-            }
-        }
-        // Room for the four ends a word's sweep writes past the last one (see sweep).
-        this.ends = new int[fields.length + 4];
     }
 
     /**
@@ -185,13 +150,6 @@ final class AccessLineParser {
      *         one), or {@link #INCOMPLETE} when the line runs past {@code limit} and more bytes follow
      */
     int parseLine(byte[] buf, int start, int limit, boolean atEnd) {
-        if (spaceSeparated) {
-            int end = sweep(buf, start, limit);
-            if (end != NOT_SWEPT) {
-                sweptLines++;
-                return end;
-            }
-        }
         line = buf;
         protocolStart = protocolEnd = clientStart = clientEnd = -1;
         sessionId = 0;
@@ -234,173 +192,6 @@ final class AccessLineParser {
             pos = tokenEnd + separators[i].length;
         }
         return lastField(pos);
-    }
-
-    /**
-     * Reads a whole well-formed line of a {@link #spaceSeparated} format in one sweep of its words:
-     * per eight bytes, one mask each of the spaces, the newline and the bytes the writer never
-     * writes; the spaces' positions are the fields' ends, and only the fields the reports need are
-     * read (the text ones checked for escapes). Returns the index of the line's newline with the values set, or
-     * {@link #NOT_SWEPT} for anything else: a line with a byte outside {@code 0x21..0x7E}, an
-     * escape, the wrong number of fields, an empty field, a value not in its plainest spelling, or
-     * one that runs to within eight bytes of {@code limit}. Those go the exact way, which gives the
-     * verdict and values every line gets, so this only makes the common line cheaper.
-     */
-    private int sweep(byte[] buf, int start, int limit) {
-        int separators = fields.length - 1;
-        int[] fieldEnds = ends;
-        int found = 0;
-        // The high bit of the byte just before the word, when that byte ends a field: as if one
-        // did before the line, so a line that starts with a space has an empty first field.
-        long before = 0x80;
-        for (int p = start; p + 8 <= limit; p += 8) {
-            long word = LogBytes.word(buf, p);
-            long spaces = LogBytes.exactZeroBytes(word ^ SPACES);
-            // Only the first newline's flag is used, and the cheap search gets that one right.
-            long newlines = LogBytes.zeroBytes(word ^ NEWLINES);
-            long newline = newlines & -newlines;
-            long odd = LogBytes.notPrintable(word) & ~(spaces | newline);
-            if (newline != 0) {
-                // Only the bytes before the first newline are this line's.
-                long mine = newline - 1;
-                spaces &= mine;
-                odd &= mine;
-            }
-            long ends = spaces | newline;
-            // Two field ends in a row (or one at the line's start) make an empty field.
-            if ((odd | (ends & ((ends << 8) | before))) != 0) {
-                return NOT_SWEPT;
-            }
-            before = spaces >>> 63 << 7;
-            // Without a branch per space: up to four ends are written whether or not there are that
-            // many (the array has room), and the count moves by how many there were. A word with
-            // more has fields of one byte, and loops for the rest.
-            int count = Long.bitCount(spaces);
-            if (found + count > separators) {
-                return NOT_SWEPT;
-            }
-            long rest = spaces;
-            fieldEnds[found] = p + (Long.numberOfTrailingZeros(rest) >>> 3);
-            rest &= rest - 1;
-            fieldEnds[found + 1] = p + (Long.numberOfTrailingZeros(rest) >>> 3);
-            rest &= rest - 1;
-            fieldEnds[found + 2] = p + (Long.numberOfTrailingZeros(rest) >>> 3);
-            rest &= rest - 1;
-            fieldEnds[found + 3] = p + (Long.numberOfTrailingZeros(rest) >>> 3);
-            rest &= rest - 1;
-            for (int k = found + 4; rest != 0; k++) {
-                fieldEnds[k] = p + (Long.numberOfTrailingZeros(rest) >>> 3);
-                rest &= rest - 1;
-            }
-            found += count;
-            if (newline != 0) {
-                if (found != separators) {
-                    return NOT_SWEPT;
-                }
-                int at = p + (Long.numberOfTrailingZeros(newline) >>> 3);
-                fieldEnds[found] = at;
-                return takeSwept(buf, start, limit) ? at : NOT_SWEPT;
-            }
-        }
-        return NOT_SWEPT;
-    }
-
-    /** Reads the values of a swept line's fields from their ends; false when one is not plain. */
-    private boolean takeSwept(byte[] buf, int start, int limit) {
-        line = buf;
-        problem = null;
-        lineStart = start;
-        this.limit = limit;
-        protocolStart = protocolEnd = clientStart = clientEnd = -1;
-        sessionId = 0;
-        bytes = 0;
-        status = 0;
-        timeMillis = 0;
-        hasTime = false;
-        int[] fieldEnds = ends;
-        for (int i : takenFields) {
-            int from = i == 0 ? start : fieldEnds[i - 1] + 1;
-            int to = fieldEnds[i];
-            switch (slots[i]) {
-                case PROTOCOL -> {
-                    // An escape in a text value must be checked: the exact way does that.
-                    if (LogBytes.contains(buf, from, to, limit, (byte) '\\')) {
-                        return false;
-                    }
-                    protocolStart = from;
-                    protocolEnd = to;
-                }
-                case CLIENT -> {
-                    if (LogBytes.contains(buf, from, to, limit, (byte) '\\')) {
-                        return false;
-                    }
-                    clientStart = from;
-                    clientEnd = to;
-                }
-                case TIME -> {
-                    int dot = to - 4;
-                    if (dot <= from || buf[dot] != '.' || sweptNumber(buf, from, dot) < 0) {
-                        return false;
-                    }
-                    long seconds = number;
-                    int d1 = buf[dot + 1] - '0';
-                    int d2 = buf[dot + 2] - '0';
-                    int d3 = buf[dot + 3] - '0';
-                    if ((d1 | d2 | d3) < 0 || d1 > 9 || d2 > 9 || d3 > 9) {
-                        return false;
-                    }
-                    timeMillis = seconds * 1000 + d1 * 100 + d2 * 10 + d3;
-                    hasTime = true;
-                }
-                default -> {
-                    long value;
-                    if (to - from == 1 && buf[from] == '-') {
-                        value = 0;
-                    } else if (sweptNumber(buf, from, to) < 0) {
-                        return false;
-                    } else {
-                        value = number;
-                    }
-                    if (slots[i] == SESSION) {
-                        sessionId = value;
-                    } else if (slots[i] == BYTES) {
-                        bytes = value;
-                    } else {
-                        status = value > 999 ? 1000 : (int) value;
-                    }
-                }
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Reads {@code buf[from, to)} into {@link #number} when it is 1 to 16 digits and lies eight
-     * bytes or more before {@code limit} per word read; returns -1 otherwise (the exact way then judges).
-     */
-    private int sweptNumber(byte[] buf, int from, int to) {
-        int n = to - from;
-        if (n <= 8) {
-            if (from + 8 > limit) {
-                return -1;
-            }
-            long word = LogBytes.word(buf, from);
-            if (LogBytes.leadingDigits(word) < n) {
-                return -1;
-            }
-            number = LogBytes.digitsValue(word, n);
-            return 0;
-        }
-        if (n > 16 || from + 16 > limit) {
-            return -1;
-        }
-        long high = LogBytes.word(buf, from);
-        long low = LogBytes.word(buf, from + 8);
-        if (LogBytes.leadingDigits(high) < 8 || LogBytes.leadingDigits(low) < n - 8) {
-            return -1;
-        }
-        number = LogBytes.digitsValue(high, 8) * TENS[n - 8] + LogBytes.digitsValue(low, n - 8);
-        return 0;
     }
 
     /**

@@ -86,33 +86,6 @@ final class LogBytes {
         return limit;
     }
 
-    /**
-     * True when {@code b} occurs in {@code [from, to)}, for the short values of a log line: a word
-     * or two at a time, the bytes past {@code to} masked off. Words are read up to {@code limit}.
-     */
-    static boolean contains(byte[] buf, int from, int to, int limit, byte b) {
-        long pattern = ONES * (b & 0xFF);
-        int p = from;
-        for (; p + 8 <= limit && p < to; p += 8) {
-            long hits = zeroBytes((long) WORD.get(buf, p) ^ pattern);
-            int n = to - p;
-            if (n < 8) {
-                // Only the first hit is exact, and it is the one the mask keeps when it is in range.
-                hits &= hits & -hits;
-                hits &= (1L << (n << 3)) - 1;
-            }
-            if (hits != 0) {
-                return true;
-            }
-        }
-        for (; p < to; p++) {
-            if (buf[p] == b) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The eight bytes at {@code buf[p]} as one word, the first in its lowest byte; {@code p + 8 <= buf.length}. */
     static long word(byte[] buf, int p) {
         return (long) WORD.get(buf, p);
@@ -142,28 +115,15 @@ final class LogBytes {
      * The high bit of each byte outside {@code 0x21..0x7E}. Exact per byte: both sums stay below
      * 0x100 in every byte lane, so nothing carries into the next byte.
      */
-    static long notPrintable(long word) {
+    private static long notPrintable(long word) {
         long low = word & LOW7;
         long atLeast7F = low + ONES * 0x01;   // high bit set when the low seven bits are 0x7F
         long atLeast21 = low + ONES * 0x5F;   // high bit set when the low seven bits are >= 0x21
         return (atLeast7F | ~atLeast21 | word) & HIGHS;
     }
 
-    /** The word with every byte {@code b}, to find {@code b} with {@link #exactZeroBytes}. */
-    static long repeated(byte b) {
-        return ONES * (b & 0xFF);
-    }
-
-    /**
-     * The high bit of each zero byte and of no other: slower than {@link #zeroBytes} by two
-     * operations, but every flag may be visited, not just the first.
-     */
-    static long exactZeroBytes(long word) {
-        return ~(((word & LOW7) + LOW7) | word | LOW7);
-    }
-
     /** The high bit of each zero byte (and perhaps of bytes after the first zero byte). */
-    static long zeroBytes(long word) {
+    private static long zeroBytes(long word) {
         return (word - ONES) & ~word & HIGHS;
     }
 }

@@ -32,13 +32,6 @@ class LogBytesTest {
             assertEquals(notPrintable, LogBytes.firstNotPrintable(buf, from, limit));
             assertEquals(notPrintableOr, LogBytes.firstNotPrintableOr(buf, from, limit, b));
             assertEquals(index, LogBytes.indexOf(buf, from, limit, b));
-            // A value [from, to) inside the readable bytes [from, limit).
-            int to = from + random.nextInt(limit - from + 1);
-            boolean inValue = false;
-            for (int p = from; p < to; p++) {
-                inValue |= buf[p] == b;
-            }
-            assertEquals(inValue, LogBytes.contains(buf, from, to, limit, b));
         }
     }
 
