@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # muxgate-logs summary beside an awk one-liner and GoAccess on the same generated access log, in one
-# run: wall-clock time (best of RUNS, page cache warm) as a ratio to each, and muxgate-logs' peak RSS.
+# run: wall-clock time (page cache warm) as a ratio to each, and muxgate-logs' peak RSS. muxgate-logs
+# and awk take turns for RUNS rounds (the awk ratio is the median of the rounds'); GoAccess, which
+# takes minutes, runs once.
 #
 #   bench/logs-vs-awk.sh            # 1 GiB log (generated once, reused)
 #   bench/logs-vs-awk.sh 256        # 256 MiB
-#   RUNS=2 bench/logs-vs-awk.sh     # best of two runs of each tool
+#   RUNS=5 bench/logs-vs-awk.sh     # five rounds of muxgate-logs and awk (default 3)
 #
 # The log is in the gateway's default format with h2, http/1.1 and spdy/3.1 sessions of 1 to 10,000
 # streams (bench/AccessLogGen.java). awk computes the same per-protocol streams and distinct sessions;
@@ -15,7 +17,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SIZE_MB="${1:-1024}"
-RUNS="${RUNS:-1}"
+RUNS="${RUNS:-3}"
 DIR="${BENCH_DIR:-${TMPDIR:-/tmp}/muxgate-logs-bench}"
 LOG="$DIR/access-${SIZE_MB}M.log"
 BYTES=$((SIZE_MB * 1024 * 1024))
@@ -39,18 +41,14 @@ fi
 cat "$LOG" >/dev/null                            # every tool reads from a warm page cache
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)    # the machine may be shared: say how busy it was
 
-# best_of NAME CMD...: runs CMD RUNS times, output to $DIR/NAME.out, prints the best wall time in seconds.
-best_of() {
-  local name="$1" best="" start end t
+# timed NAME CMD...: runs CMD once, output to $DIR/NAME.out, prints its wall time in seconds.
+timed() {
+  local name="$1" start end
   shift
-  for ((i = 0; i < RUNS; i++)); do
-    start=$(date +%s.%N)
-    "$@" >"$DIR/$name.out" 2>"$DIR/$name.err"
-    end=$(date +%s.%N)
-    t=$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.3f", b - a}')
-    if [[ -z "$best" ]] || awk -v t="$t" -v b="$best" 'BEGIN{exit !(t < b)}'; then best="$t"; fi
-  done
-  echo "$best"
+  start=$(date +%s.%N)
+  "$@" >"$DIR/$name.out" 2>"$DIR/$name.err"
+  end=$(date +%s.%N)
+  awk -v a="$start" -v b="$end" 'BEGIN{printf "%.3f", b - a}'
 }
 
 awk_counts() {
@@ -58,22 +56,42 @@ awk_counts() {
        END { for (p in s) print p, s[p], n[p] }' "$1"
 }
 
+# earlier A B: true when time A is less than time B.
+earlier() {
+  awk -v a="$1" -v b="$2" 'BEGIN{exit !(a < b)}'
+}
+
+# muxgate-logs and awk take turns, RUNS rounds: a busy spell of a shared machine then slows both
+# runs of a round, and each round's ratio compares runs seconds apart. The ratio reported is the
+# median of the rounds'; the table shows each tool's best time.
 rss_file="$DIR/muxgate-logs.rss"
-if [[ -x /usr/bin/time ]]; then
-  mux_t=$(best_of muxgate-logs /usr/bin/time -o "$rss_file" -f %M "$ROOT/bin/muxgate-logs" summary "$LOG")
-  rss_mib=$(awk '{v = $1} END {printf "%.0f", v / 1024}' "$rss_file")
-else
-  mux_t=$(best_of muxgate-logs "$ROOT/bin/muxgate-logs" summary "$LOG")
-  rss_mib="n/a"
-fi
-awk_t=$(best_of awk awk_counts "$LOG")
+rss_kib=0
+mux_t=""
+awk_t=""
+ratios=()
+for ((round = 0; round < RUNS; round++)); do
+  if [[ -x /usr/bin/time ]]; then
+    m=$(timed muxgate-logs /usr/bin/time -o "$rss_file" -f %M "$ROOT/bin/muxgate-logs" summary "$LOG")
+    rss_kib=$(awk -v a="$rss_kib" '{print ($1 > a ? $1 : a)}' "$rss_file")
+  else
+    m=$(timed muxgate-logs "$ROOT/bin/muxgate-logs" summary "$LOG")
+  fi
+  a=$(timed awk awk_counts "$LOG")
+  ratios+=("$(awk -v a="$a" -v m="$m" 'BEGIN {printf "%.2f", a / m}')")
+  if [[ -z "$mux_t" ]] || earlier "$m" "$mux_t"; then mux_t="$m"; fi
+  if [[ -z "$awk_t" ]] || earlier "$a" "$awk_t"; then awk_t="$a"; fi
+done
+rss_mib="n/a"
+[[ -x /usr/bin/time ]] && rss_mib=$(awk -v v="$rss_kib" 'BEGIN {printf "%.0f", v / 1024}')
+awk_ratio=$(printf '%s\n' "${ratios[@]}" | sort -n |
+  awk '{v[NR] = $1} END {printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}')
 awk_name=$(awk -W version 2>/dev/null | head -1 || true)
 
 ga_t=""
 ga_note="not installed"
 if command -v goaccess >/dev/null 2>&1; then
   # cqtq is seconds.millis: %x takes the seconds (date and time formats %s), %^ the millis; ttms is %L.
-  if ga_t=$(best_of goaccess goaccess "$LOG" --no-global-config --no-progress \
+  if ga_t=$(timed goaccess goaccess "$LOG" --no-global-config --no-progress \
       --log-format='%x.%^ %L %h %^ %^ %m %U %s %b %^ %^' --date-format=%s --time-format=%s \
       -o "$DIR/goaccess.html"); then
     ga_note="ok"
@@ -96,7 +114,8 @@ row() {
 row muxgate-logs "$mux_t"
 row awk "$awk_t"
 if [[ -n "$ga_t" ]]; then row goaccess "$ga_t"; else echo "goaccess: $ga_note"; fi
-echo "file: $LOG ($SIZE_MB MiB, $(wc -l <"$LOG") lines), runs: $RUNS, cpus: $(nproc), load before: $load_before"
+echo "file: $LOG ($SIZE_MB MiB, $(wc -l <"$LOG") lines), rounds: $RUNS, cpus: $(nproc), load before: $load_before"
+echo "awk / muxgate-logs per round: ${ratios[*]} (median $awk_ratio)"
 
 # The counts must agree before the times mean anything: per protocol, streams and distinct sessions
 # (awk's '-' row is muxgate's untagged row, whose lines have no session; only its streams compare).
@@ -110,5 +129,5 @@ echo "counts (streams, sessions per protocol): $agree"
 ratio() { awk -v a="$1" -v m="$mux_t" 'BEGIN { printf "%.2f", a / m }'; }
 ga_ratio="n/a"
 [[ -n "$ga_t" ]] && ga_ratio="$(ratio "$ga_t")x"
-echo "muxgate-logs: $(ratio "$awk_t")x awk, ${ga_ratio} goaccess, peak RSS ${rss_mib} MiB, counts $agree"
+echo "muxgate-logs: ${awk_ratio}x awk (median of $RUNS rounds), ${ga_ratio} goaccess, peak RSS ${rss_mib} MiB, counts $agree"
 [[ "$agree" == agree ]]
