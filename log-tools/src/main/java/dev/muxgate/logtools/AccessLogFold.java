@@ -23,7 +23,7 @@ final class AccessLogFold {
     static final int MAX_LINE = 1 << 20;
     private static final String TOO_LONG = "is longer than " + MAX_LINE + " bytes";
     /** Room for a cut line of up to {@link #MAX_LINE} moved to the front, and a full read after it. */
-    private static final int BUFFER = 2 * MAX_LINE + 64;
+    static final int BUFFER = 2 * MAX_LINE + 64;
     /**
      * Bytes asked for per read. Far less than the buffer: after each read the few bytes of a cut
      * line move to the front, so the bytes in use stay in the first few hundred KiB, in the core's
@@ -54,7 +54,7 @@ final class AccessLogFold {
     private final boolean times;
     private final boolean clients;
     private final LogTally tally = new LogTally();
-    private final Workspace workspace;
+    private final FoldWorkspace workspace;
     private final SessionRows sessions;
     private int lastProtocol = -1;
     /** The input's untagged lines, merged into the workspace's when it is read. */
@@ -65,7 +65,7 @@ final class AccessLogFold {
 
     private static final int UNTAGGED = -1;
 
-    private AccessLogFold(AccessLogFormat format, Wants wants, Workspace workspace) {
+    private AccessLogFold(AccessLogFormat format, Wants wants, FoldWorkspace workspace) {
         this.parser = AccessLineParser.compile(format);
         this.perMinute = wants.perMinute();
         this.times = wants.times();
@@ -75,112 +75,9 @@ final class AccessLogFold {
         sessions.clear();
     }
 
-    /**
-     * What one reading thread keeps from one input to the next: the read buffer, the session
-     * table of the input being read, and the sessions of every input it has read, all sized by
-     * what it has read so far. The sessions become objects only when {@link #drainInto drained},
-     * once per thread and run rather than once per input: with a large file read as chunks, a
-     * table of objects per chunk and their merging took a tenth of a run. Not shared between
-     * threads.
-     */
-    static final class Workspace {
-        final byte[] buffer = new byte[BUFFER];
-        /** The input being read. */
-        final SessionRows input = new SessionRows();
-        /** Every input read since the last drain. */
-        final SessionRows read = new SessionRows();
-        /** Protocol tokens seen so far and their names: a handful, so a linear scan beats hashing. */
-        byte[][] protocolTokens = new byte[0][];
-        String[] protocolNames = new String[0];
-        SessionTally untagged;
-
-        /**
-         * Moves the sessions of the inputs folded here into {@code target}'s, table to table, and
-         * forgets them.
-         */
-        void moveInto(Workspace target) {
-            int[] protocols = new int[protocolTokens.length];
-            for (int p = 0; p < protocols.length; p++) {
-                protocols[p] = target.protocolIndex(protocolTokens[p], protocolNames[p]);
-            }
-            read.mergeInto(target.read, protocols);
-            if (untagged != null) {
-                if (target.untagged == null) {
-                    target.untagged = untagged;
-                } else {
-                    target.untagged.merge(untagged);
-                }
-                untagged = null;
-            }
-        }
-
-        /** The index of the protocol token, added when it is new. */
-        int protocolIndex(byte[] token, String name) {
-            for (int i = 0; i < protocolTokens.length; i++) {
-                if (Arrays.equals(protocolTokens[i], token)) {
-                    return i;
-                }
-            }
-            protocolTokens = Arrays.copyOf(protocolTokens, protocolTokens.length + 1);
-            protocolTokens[protocolTokens.length - 1] = token;
-            protocolNames = Arrays.copyOf(protocolNames, protocolNames.length + 1);
-            protocolNames[protocolNames.length - 1] = name;
-            return protocolTokens.length - 1;
-        }
-
-        /** Moves the sessions of the inputs folded here into {@code tally}, and forgets them. */
-        void drainInto(LogTally tally) {
-            String[] names = protocolNames;
-            read.forEach((protocol, id, session) -> tally.addSession(new SessionKey(names[protocol], id), session));
-            read.clear();
-            if (untagged != null) {
-                tally.addSession(SessionKey.UNTAGGED, untagged);
-                untagged = null;
-            }
-        }
-    }
-
-    /**
-     * The workspaces of a pool's threads, one each, made on a thread's first use; drained into one
-     * tally once the pool's work is done.
-     */
-    static final class Workspaces {
-        private final java.util.Queue<Workspace> all = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        private final ThreadLocal<Workspace> mine = ThreadLocal.withInitial(() -> {
-            Workspace made = new Workspace();
-            all.add(made);
-            return made;
-        });
-
-        /** The calling thread's workspace. */
-        Workspace get() {
-            return mine.get();
-        }
-
-        /**
-         * Adds the sessions of every workspace into {@code tally}. Only once the inputs folded in
-         * them are done (their results taken from their futures, which orders their writes first).
-         */
-        void drainInto(LogTally tally) {
-            // Table to table first: the merging code is already compiled by then, having run
-            // once per input, and only one table's sessions become objects.
-            Workspace first = null;
-            for (Workspace workspace : all) {
-                if (first == null) {
-                    first = workspace;
-                } else {
-                    workspace.moveInto(first);
-                }
-            }
-            if (first != null) {
-                first.drainInto(tally);
-            }
-        }
-    }
-
     /** Reads {@code in} to its end (it is not closed) and returns the tally of its lines and sessions. */
     static LogTally fold(AccessLogFormat format, boolean perMinute, String source, InputStream in) {
-        Workspace workspace = new Workspace();
+        FoldWorkspace workspace = new FoldWorkspace();
         LogTally tally = fold(format, perMinute, source, in, workspace);
         workspace.drainInto(tally);
         return tally;
@@ -189,14 +86,14 @@ final class AccessLogFold {
     /**
      * As {@link #fold(AccessLogFormat, boolean, String, InputStream)}, in {@code workspace}: one
      * per thread can serve every input that thread folds, one after the other. The tally returned
-     * has no sessions: they are added to the workspace's, which {@link Workspace#drainInto} hands over.
+     * has no sessions: they are added to the workspace's, which {@link FoldWorkspace#drainInto} hands over.
      */
-    static LogTally fold(AccessLogFormat format, boolean perMinute, String source, InputStream in, Workspace workspace) {
+    static LogTally fold(AccessLogFormat format, boolean perMinute, String source, InputStream in, FoldWorkspace workspace) {
         return fold(format, Wants.all(perMinute), source, in, workspace);
     }
 
-    /** As {@link #fold(AccessLogFormat, boolean, String, InputStream, Workspace)}, reading only what {@code wants} says. */
-    static LogTally fold(AccessLogFormat format, Wants wants, String source, InputStream in, Workspace workspace) {
+    /** As {@link #fold(AccessLogFormat, boolean, String, InputStream, FoldWorkspace)}, reading only what {@code wants} says. */
+    static LogTally fold(AccessLogFormat format, Wants wants, String source, InputStream in, FoldWorkspace workspace) {
         AccessLogFold fold = new AccessLogFold(format, wants, workspace);
         fold.read(source, in, workspace.buffer);
         fold.finish();

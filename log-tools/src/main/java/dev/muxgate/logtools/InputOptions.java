@@ -102,7 +102,7 @@ final class InputOptions {
             return tally;
         }
         // A read buffer and session tables per reading thread, not per file or chunk: a large file is many chunks.
-        AccessLogFold.Workspaces workspaces = new AccessLogFold.Workspaces();
+        FoldWorkspaces workspaces = new FoldWorkspaces();
         LogTally tally = inputs.foldAll(threads,
                 (name, in) -> AccessLogFold.fold(accessFormat, wants, name, in, workspaces.get()),
                 (name, e) -> {

@@ -66,7 +66,7 @@ class LogChunkTest {
      * folds, and the sessions of all of them drained once at the end.
      */
     private static LogTally chunked(Path file, long chunkBytes, int threads) {
-        AccessLogFold.Workspaces workspaces = new AccessLogFold.Workspaces();
+        FoldWorkspaces workspaces = new FoldWorkspaces();
         LogTally tally = new LogInputs(List.of(file.toString()), null, chunkBytes).foldAll(threads,
                 (name, in) -> AccessLogFold.fold(LogFixtures.DEFAULT, true, name, in, workspaces.get()),
                 (name, e) -> {
@@ -165,7 +165,7 @@ class LogChunkTest {
         Path awkward = Files.write(dir.resolve("awkward.log"), awkwardLog());
         Path other = Files.write(dir.resolve("other.log"),
                 String.join("\n", GeneratedLogTest.lines().subList(5000, 5400)).getBytes(StandardCharsets.ISO_8859_1));
-        AccessLogFold.Workspace workspace = new AccessLogFold.Workspace();
+        FoldWorkspace workspace = new FoldWorkspace();
         LogTally expected = new LogTally();
         // The awkward log grows the input table; the smaller file after it must see none of its
         // rows in its own tally, and the workspace must hold the sum of all four.
@@ -204,7 +204,7 @@ class LogChunkTest {
                 LogFixtures.access(1_700_000_000_005L, "10.0.0.3", "-", 0, 200, 2));
         Path a = Files.write(dir.resolve("a.log"), (String.join("\n", first) + "\n").getBytes(StandardCharsets.ISO_8859_1));
         Path b = Files.write(dir.resolve("b.log"), (String.join("\n", second) + "\n").getBytes(StandardCharsets.ISO_8859_1));
-        AccessLogFold.Workspaces workspaces = new AccessLogFold.Workspaces();
+        FoldWorkspaces workspaces = new FoldWorkspaces();
         // Two threads, one file each, so each workspace numbers the protocols in its own order.
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
@@ -212,7 +212,7 @@ class LogChunkTest {
             List<java.util.concurrent.Future<LogTally>> parts = new ArrayList<>();
             for (Path file : List.of(a, b)) {
                 parts.add(pool.submit(() -> {
-                    AccessLogFold.Workspace mine = workspaces.get();
+                    FoldWorkspace mine = workspaces.get();
                     both.countDown();
                     both.await();
                     try (InputStream in = Files.newInputStream(file)) {
@@ -243,7 +243,7 @@ class LogChunkTest {
     void aFoldThatKeepsNoTimesOrClientsCountsAndJudgesEveryLineAlike() throws IOException {
         byte[] log = awkwardLog();
         LogTally full = AccessLogFold.fold(LogFixtures.DEFAULT, true, "a.log", new java.io.ByteArrayInputStream(log));
-        AccessLogFold.Workspace workspace = new AccessLogFold.Workspace();
+        FoldWorkspace workspace = new FoldWorkspace();
         LogTally lean = AccessLogFold.fold(LogFixtures.DEFAULT, new AccessLogFold.Wants(true, false, false), "a.log",
                 new java.io.ByteArrayInputStream(log), workspace);
         workspace.drainInto(lean);
