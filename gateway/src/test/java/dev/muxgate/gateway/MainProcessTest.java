@@ -87,11 +87,8 @@ class MainProcessTest {
     void aTakenPortStopsStartUpBeforeTheWarmUp() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
                 java.net.InetAddress.getByName("127.0.0.1"))) {
-            Path conf = dir.resolve("taken.yaml");
-            Files.writeString(conf, "listeners:\n  http:\n    enabled: false\n"
-                    + "tls:\n  host: 127.0.0.1\n  port: " + taken.getLocalPort() + "\n  state-dir: " + dir.resolve("state")
-                    + "\nadmin:\n  enabled: false\n"
-                    + "logs:\n  access:\n    enabled: false\n  session:\n    enabled: false\n");
+            Path conf = tlsOnlyOn(taken.getLocalPort(), "taken.yaml",
+                    "logs:\n  access:\n    enabled: false\n  session:\n    enabled: false\n");
             Result r = run("--config", conf.toString());
             assertEquals(Main.EXIT_START, r.exit, r.stdout + r.stderr);
             assertTrue(r.stderr.contains("TLS listener 127.0.0.1:" + taken.getLocalPort())
@@ -106,11 +103,8 @@ class MainProcessTest {
         // warm-up opens no listener of the configuration, so it runs anyway, and then the process ends.
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
                 java.net.InetAddress.getByName("127.0.0.1"))) {
-            Path conf = dir.resolve("train.yaml");
-            Files.writeString(conf, "listeners:\n  http:\n    enabled: false\n"
-                    + "tls:\n  host: 127.0.0.1\n  port: " + taken.getLocalPort() + "\n  state-dir: " + dir.resolve("state")
-                    + "\nadmin:\n  enabled: false\n"
-                    + "warm-up:\n  requests: 200\n  handshakes: 32\n  max-time: 120s\n"
+            Path conf = tlsOnlyOn(taken.getLocalPort(), "train.yaml",
+                    "warm-up:\n  requests: 200\n  handshakes: 32\n  max-time: 120s\n"
                     + "logs:\n  access:\n    path: " + dir.resolve("access.log") + "\n  session:\n    path: "
                     + dir.resolve("session.log") + "\n");
             Result r = run("warm-up", "--config", conf.toString());
@@ -127,6 +121,13 @@ class MainProcessTest {
             assertEquals(Main.EXIT_CONFIG, nothing.exit, nothing.stdout + nothing.stderr);
             assertTrue(nothing.stderr.contains("nothing to do"), nothing.stderr);
         }
+    }
+
+    /** A config file {@code name} with only the TLS listener, on 127.0.0.1:{@code port}, admin off, then {@code rest}. */
+    private Path tlsOnlyOn(int port, String name, String rest) throws java.io.IOException {
+        return Files.writeString(dir.resolve(name), "listeners:\n  http:\n    enabled: false\n"
+                + "tls:\n  host: 127.0.0.1\n  port: " + port + "\n  state-dir: " + dir.resolve("state")
+                + "\nadmin:\n  enabled: false\n" + rest);
     }
 
     record Result(int exit, String stdout, String stderr) {

@@ -36,9 +36,6 @@ final class AccessLogFold {
      * minute ({@code timeline}, {@code --html}), each session's first and last time, its client.
      */
     record Wants(boolean perMinute, boolean times, boolean clients) {
-        /** Everything, as every report would. */
-        static final Wants ALL = new Wants(true, true, true);
-
         /** Everything but perhaps the per-minute counts. */
         static Wants all(boolean perMinute) {
             return new Wants(perMinute, true, true);
@@ -224,13 +221,7 @@ final class AccessLogFold {
     /** Adds the input's sessions to the workspace's once the input is read. */
     private void finish() {
         sessions.mergeInto(workspace.read);
-        if (untagged != null) {
-            if (workspace.untagged == null) {
-                workspace.untagged = untagged;
-            } else {
-                workspace.untagged.merge(untagged);
-            }
-        }
+        workspace.addUntagged(untagged);
     }
 
     /** The index of the line's protocol in the workspace's names; the last line's is tried first. */

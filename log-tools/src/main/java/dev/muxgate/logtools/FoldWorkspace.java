@@ -31,13 +31,19 @@ final class FoldWorkspace {
             protocols[p] = target.protocolIndex(protocolTokens[p], protocolNames[p]);
         }
         read.mergeInto(target.read, protocols);
-        if (untagged != null) {
-            if (target.untagged == null) {
-                target.untagged = untagged;
-            } else {
-                target.untagged.merge(untagged);
-            }
-            untagged = null;
+        target.addUntagged(untagged);
+        untagged = null;
+    }
+
+    /** Adds {@code lines} (taken over; null for none) to the untagged lines folded here. */
+    void addUntagged(SessionTally lines) {
+        if (lines == null) {
+            return;
+        }
+        if (untagged == null) {
+            untagged = lines;
+        } else {
+            untagged.merge(lines);
         }
     }
 

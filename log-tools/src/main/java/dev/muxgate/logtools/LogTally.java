@@ -124,10 +124,7 @@ final class LogTally implements java.io.Serializable {
     }
 
     private void mergeIn(LogTally other, boolean copy) {
-        other.sessions.forEach((key, tally) -> sessions.merge(key, copy ? tally.copy() : tally, (mine, theirs) -> {
-            mine.merge(theirs);
-            return mine;
-        }));
+        other.sessions.forEach((key, tally) -> addSession(key, copy ? tally.copy() : tally));
         other.streamsPerMinute.forEach((key, count) ->
                 streamsPerMinute.computeIfAbsent(key, k -> new long[1])[0] += count[0]);
         lines += other.lines;

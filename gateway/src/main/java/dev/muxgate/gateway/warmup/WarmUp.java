@@ -73,9 +73,6 @@ public final class WarmUp {
             int rounds = 0;
             int handshakes = 0;
             int perRound = Math.max(1, warmUp.requests() / ROUNDS);
-            // New sessions, one request each, so the handshake and session set-up are compiled too:
-            // the load above opens only a few sessions (see WarmUpConfig.DEFAULT_HANDSHAKES).
-            int handshakesPerRound = warmUp.handshakes() / ROUNDS;
             while (completed < warmUp.requests() && failed < warmUp.requests() && System.nanoTime() < deadline) {
                 WarmUpClient client = new WarmUpClient(clientLoop, copy.tlsAddress(), CONNECTIONS,
                         STREAMS_PER_CONNECTION, ClientShape.of(rounds));
@@ -83,12 +80,16 @@ public final class WarmUp {
                 WarmUpClient.Outcome outcome = client.run(budget, deadline - System.nanoTime());
                 completed += outcome.completed();
                 failed += outcome.failed();
-                for (int i = 0; i < handshakesPerRound / HANDSHAKES_AT_ONCE && System.nanoTime() < deadline; i++) {
-                    WarmUpClient.Outcome brief = new WarmUpClient(clientLoop, copy.tlsAddress(), HANDSHAKES_AT_ONCE, 1,
-                            ClientShape.of(i)).run(HANDSHAKES_AT_ONCE, deadline - System.nanoTime());
+                // New sessions, one request each, so the handshake and session set-up are compiled too:
+                // the load above opens only a few sessions (see WarmUpConfig.DEFAULT_HANDSHAKES).
+                int due = handshakesBy(warmUp.handshakes(), rounds);
+                for (int i = 0; handshakes < due && System.nanoTime() < deadline; i++) {
+                    int batch = Math.min(HANDSHAKES_AT_ONCE, due - handshakes);
+                    WarmUpClient.Outcome brief = new WarmUpClient(clientLoop, copy.tlsAddress(), batch, 1,
+                            ClientShape.of(i)).run(batch, deadline - System.nanoTime());
                     // Counted as sessions, not against the request budget.
                     failed += brief.failed();
-                    handshakes += HANDSHAKES_AT_ONCE;
+                    handshakes += batch;
                 }
                 rounds++;
                 if (outcome.completed() == 0) {
@@ -103,6 +104,15 @@ public final class WarmUp {
         } finally {
             clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         }
+    }
+
+    /**
+     * How many of {@code total} brief sessions are due by the end of round {@code round} (from 0):
+     * a {@code ROUNDS}-th more each round, the last one making up the remainder, so every configured
+     * handshake is made however the total divides.
+     */
+    static int handshakesBy(int total, int round) {
+        return (int) ((long) total * Math.min(round + 1, ROUNDS) / ROUNDS);
     }
 
     /** The real configuration on loopback ports, logs and admin off, proxying to its own demo origin. */

@@ -27,11 +27,6 @@ public record WarmUpConfig(int requests, int handshakes, Duration maxTime) {
         }
     }
 
-    /** The older two-value form: the default number of handshakes. */
-    public WarmUpConfig(int requests, Duration maxTime) {
-        this(requests, requests == 0 ? 0 : DEFAULT_HANDSHAKES, maxTime);
-    }
-
     /**
      * Handshakes by default. Per-connection code runs once per handshake, and with
      * {@code -XX:-TieredCompilation} a method is interpreted for its first 10,000 calls, so about

@@ -102,6 +102,21 @@ class WarmUpTest {
         Files.writeString(file, "warm-up:\n  handshakes: 500\n");
         assertEquals(500, GatewayConfig.load(file).warmUp().handshakes());
         assertEquals(WarmUpConfig.DEFAULT_HANDSHAKES, GatewayConfig.load(writeEmpty()).warmUp().handshakes());
-        assertThrows(IllegalArgumentException.class, () -> new WarmUpConfig(10, Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> new WarmUpConfig(10, 0, Duration.ZERO));
+    }
+
+    @Test
+    void everyConfiguredHandshakeIsDueByTheLastRoundHoweverTheTotalDivides() {
+        // 32 was once 32 / 4 rounds / 16 at once = 0 brief sessions per round: none at all.
+        for (int total : new int[] {0, 1, 15, 32, 63, 100, 4_000, WarmUpConfig.MAX_HANDSHAKES}) {
+            int before = 0;
+            for (int round = 0; round < 6; round++) {
+                int due = WarmUp.handshakesBy(total, round);
+                assertTrue(due >= before && due <= total, total + " by round " + round + ": " + due);
+                before = due;
+            }
+            assertEquals(total, WarmUp.handshakesBy(total, 3), "all of " + total + " due by the fourth round");
+        }
+        assertEquals(8, WarmUp.handshakesBy(32, 0));
     }
 }
