@@ -75,10 +75,8 @@ public final class FaultGateway implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             if (Files.exists(accessLog)) {
-                // Up to the last line break: the writer's buffer can go out mid-line, and a line
-                // cut after its URL would lack the fields the tests read.
-                String text = Files.readString(accessLog);
-                for (String line : text.substring(0, text.lastIndexOf('\n') + 1).lines().toList()) {
+                // Complete lines only: a line cut after its URL would lack the fields the tests read.
+                for (String line : dev.muxgate.gateway.LogLines.complete(accessLog)) {
                     String[] f = line.split(" ");
                     if (f.length > URL && f[URL].endsWith(path)) {
                         return f;

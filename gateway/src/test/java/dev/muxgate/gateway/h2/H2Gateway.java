@@ -105,16 +105,7 @@ final class H2Gateway implements AutoCloseable {
         if (!Files.exists(accessLog)) {
             return List.of();
         }
-        return completeLines(accessLog).stream().map(l -> l.split(" ")).toList();
-    }
-
-    /**
-     * The file's lines up to its last line break: the writer's buffer can go out mid-line while
-     * it catches up with a burst, and a line cut short is not a line yet.
-     */
-    static List<String> completeLines(Path file) throws IOException {
-        String text = Files.readString(file);
-        return text.substring(0, text.lastIndexOf('\n') + 1).lines().toList();
+        return dev.muxgate.gateway.LogLines.complete(accessLog).stream().map(l -> l.split(" ")).toList();
     }
 
     private long lineCount() {

@@ -89,9 +89,7 @@ final class SpdyGateway implements AutoCloseable {
         if (!Files.exists(file)) {
             return List.of();
         }
-        // Up to the last line break: the writer's buffer can go out mid-line during a burst.
-        String text = Files.readString(file);
-        return text.substring(0, text.lastIndexOf('\n') + 1).lines().map(l -> l.split(" ")).toList();
+        return dev.muxgate.gateway.LogLines.complete(file).stream().map(l -> l.split(" ")).toList();
     }
 
     private static long count(Path file) {
