@@ -82,7 +82,8 @@ if [[ -n "$java_major" ]] && (( java_major >= 25 )); then
     OPTS+=(-XX:AOTCache="$work/muxgate.aot")
   fi
 else
-  read -r -a OPTS <<< "${MUXGATE_JAVA_OPTS:--Xms256m -Xmx512m -XX:-TieredCompilation}"
+  # As bin/muxgate runs it on two cores: C2 alone, and no trap limit (see there).
+  read -r -a OPTS <<< "${MUXGATE_JAVA_OPTS:--Xms256m -Xmx512m -XX:-TieredCompilation -XX:PerMethodTrapLimit=0 -XX:PerBytecodeTrapLimit=0}"
 fi
 taskset -c "$PROXY_CPU" "$JAVA" "${OPTS[@]}" -cp "$CP" dev.muxgate.gateway.Main \
   --config "$work/gateway.yaml" > "$work/muxgate.out" 2>&1 &
