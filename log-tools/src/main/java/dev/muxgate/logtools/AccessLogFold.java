@@ -40,6 +40,14 @@ final class AccessLogFold {
         static Wants all(boolean perMinute) {
             return new Wants(perMinute, true, true);
         }
+
+        /**
+         * True when a session's stream count is all the report reads of it: its bytes and
+         * statuses then count only in its protocol's totals ({@link LogTally#protocols}).
+         */
+        boolean streamsOnly() {
+            return !times && !clients;
+        }
     }
 
     private final AccessLineParser parser;
@@ -54,6 +62,8 @@ final class AccessLogFold {
     private final FoldWorkspace workspace;
     private final SessionRows sessions;
     private int lastProtocol = -1;
+    /** Per protocol index, its lines added up; put in the tally by name once the input is read. */
+    private SessionTally[] protocolLines = new SessionTally[0];
     /** The input's untagged lines, merged into the workspace's when it is read. */
     private SessionTally untagged;
     /** Per protocol index + 1 (0 for untagged): the minute counted last and its counter. */
@@ -67,6 +77,10 @@ final class AccessLogFold {
         this.perMinute = wants.perMinute();
         this.times = wants.times();
         this.clients = wants.clients();
+        if (workspace.streamsOnly() != wants.streamsOnly()) {
+            throw new IllegalArgumentException("the workspace's sessions keep "
+                    + (workspace.streamsOnly() ? "only stream counts" : "every counter") + ", not what the report wants");
+        }
         this.workspace = workspace;
         this.sessions = workspace.input;
         sessions.clear();
@@ -190,6 +204,7 @@ final class AccessLogFold {
             String client = clients && (untagged.client == null || hasTime && timeMillis < untagged.first) ? parser.client() : null;
             untagged.add(parser.bytes(), parser.status(), hasTime, timeMillis, client);
         } else {
+            linesOf(protocol).add(parser.bytes(), parser.status(), false, 0, null);
             int slot = sessions.slot(protocol, parser.sessionId());
             // The client is made into a string only when it may be kept: a session's first line, or an earlier one.
             String client = clients && sessions.wantsClient(slot, hasTime, timeMillis) ? parser.client() : null;
@@ -218,8 +233,26 @@ final class AccessLogFold {
         counter[0]++;
     }
 
-    /** Adds the input's sessions to the workspace's once the input is read. */
+    /** The running totals of the protocol's lines. */
+    private SessionTally linesOf(int protocol) {
+        if (protocol >= protocolLines.length) {
+            protocolLines = Arrays.copyOf(protocolLines, protocol + 1);
+        }
+        SessionTally lines = protocolLines[protocol];
+        if (lines == null) {
+            lines = new SessionTally();
+            protocolLines[protocol] = lines;
+        }
+        return lines;
+    }
+
+    /** Adds the input's sessions to the workspace's, and its protocols' totals to the tally, once the input is read. */
     private void finish() {
+        for (int p = 0; p < protocolLines.length; p++) {
+            if (protocolLines[p] != null) {
+                tally.addProtocolLines(workspace.protocolNames[p], protocolLines[p]);
+            }
+        }
         sessions.mergeInto(workspace.read);
         workspace.addUntagged(untagged);
     }

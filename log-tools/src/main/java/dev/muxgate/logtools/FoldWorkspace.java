@@ -13,13 +13,28 @@ import java.util.Arrays;
 final class FoldWorkspace {
     final byte[] buffer = new byte[AccessLogFold.BUFFER];
     /** The input being read. */
-    final SessionRows input = new SessionRows();
+    final SessionRows input;
     /** Every input read since the last drain. */
-    final SessionRows read = new SessionRows();
+    final SessionRows read;
     /** Protocol tokens seen so far and their names: a handful, so a linear scan beats hashing. */
     byte[][] protocolTokens = new byte[0][];
     String[] protocolNames = new String[0];
     SessionTally untagged;
+
+    /** A workspace whose sessions keep every counter, their times and clients. */
+    FoldWorkspace() {
+        this(false);
+    }
+
+    /** {@code streamsOnly}: its sessions keep only their stream counts (see {@link SessionRows}). */
+    FoldWorkspace(boolean streamsOnly) {
+        input = new SessionRows(streamsOnly);
+        read = new SessionRows(streamsOnly);
+    }
+
+    boolean streamsOnly() {
+        return input.streamsOnly();
+    }
 
     /**
      * Moves the sessions of the inputs folded here into {@code target}'s, table to table, and

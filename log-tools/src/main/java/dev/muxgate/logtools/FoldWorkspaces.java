@@ -6,11 +6,21 @@ package dev.muxgate.logtools;
  */
 final class FoldWorkspaces {
     private final java.util.Queue<FoldWorkspace> all = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final ThreadLocal<FoldWorkspace> mine = ThreadLocal.withInitial(() -> {
-        FoldWorkspace made = new FoldWorkspace();
-        all.add(made);
-        return made;
-    });
+    private final ThreadLocal<FoldWorkspace> mine;
+
+    /** Workspaces whose sessions keep every counter. */
+    FoldWorkspaces() {
+        this(false);
+    }
+
+    /** {@code streamsOnly}: their sessions keep only stream counts (see {@link SessionRows}). */
+    FoldWorkspaces(boolean streamsOnly) {
+        mine = ThreadLocal.withInitial(() -> {
+            FoldWorkspace made = new FoldWorkspace(streamsOnly);
+            all.add(made);
+            return made;
+        });
+    }
 
     /** The calling thread's workspace. */
     FoldWorkspace get() {

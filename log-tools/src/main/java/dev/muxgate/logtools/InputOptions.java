@@ -102,7 +102,7 @@ final class InputOptions {
             return tally;
         }
         // A read buffer and session tables per reading thread, not per file or chunk: a large file is many chunks.
-        FoldWorkspaces workspaces = new FoldWorkspaces();
+        FoldWorkspaces workspaces = new FoldWorkspaces(wants.streamsOnly());
         LogTally tally = inputs.foldAll(threads,
                 (name, in) -> AccessLogFold.fold(accessFormat, wants, name, in, workspaces.get()),
                 (name, e) -> {

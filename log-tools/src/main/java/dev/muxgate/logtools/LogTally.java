@@ -51,6 +51,12 @@ final class LogTally implements java.io.Serializable {
     }
 
     final Map<SessionKey, SessionTally> sessions = new HashMap<>();
+    /**
+     * Per protocol, its tagged lines added up: streams, bytes, status classes (no times or
+     * client). What {@code summary} reports per protocol; a fold that keeps only each session's
+     * stream count ({@link AccessLogFold.Wants#streamsOnly}) has the bytes and statuses only here.
+     */
+    final Map<String, SessionTally> protocols = new HashMap<>();
     final Map<Minute, long[]> streamsPerMinute = new HashMap<>();
     long lines;
     long notes;
@@ -70,6 +76,14 @@ final class LogTally implements java.io.Serializable {
     /** Adds one session's tally, merged with what this tally has of that session; {@code session} is taken over. */
     void addSession(SessionKey key, SessionTally session) {
         sessions.merge(key, session, (mine, theirs) -> {
+            mine.merge(theirs);
+            return mine;
+        });
+    }
+
+    /** Adds lines of {@code protocol} to its totals; {@code lines} is taken over. */
+    void addProtocolLines(String protocol, SessionTally lines) {
+        protocols.merge(protocol, lines, (mine, theirs) -> {
             mine.merge(theirs);
             return mine;
         });
@@ -125,6 +139,7 @@ final class LogTally implements java.io.Serializable {
 
     private void mergeIn(LogTally other, boolean copy) {
         other.sessions.forEach((key, tally) -> addSession(key, copy ? tally.copy() : tally));
+        other.protocols.forEach((protocol, lines) -> addProtocolLines(protocol, copy ? lines.copy() : lines));
         other.streamsPerMinute.forEach((key, count) ->
                 streamsPerMinute.computeIfAbsent(key, k -> new long[1])[0] += count[0]);
         lines += other.lines;
@@ -151,7 +166,8 @@ final class LogTally implements java.io.Serializable {
             }
         }
         return lines == t.lines && notes == t.notes && malformed == t.malformed
-                && sessions.equals(t.sessions) && samples.equals(t.samples) && errors.equals(t.errors);
+                && sessions.equals(t.sessions) && protocols.equals(t.protocols) && samples.equals(t.samples)
+                && errors.equals(t.errors);
     }
 
     @Override

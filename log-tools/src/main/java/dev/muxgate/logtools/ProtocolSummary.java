@@ -15,46 +15,45 @@ import java.util.TreeMap;
 record ProtocolSummary(String protocol, long sessions, long streams, double mean, long p50, long p90, long p99,
                        long max, long bytes, long[] status, long errors) {
 
-    /** The rows for a tally: protocols by name, {@code untagged} last. */
+    /**
+     * The rows for a tally: protocols by name, {@code untagged} last. Streams, bytes, statuses and
+     * errors come from the protocol's line totals, sessions and streams per session from its sessions.
+     */
     static List<ProtocolSummary> of(LogTally tally) {
         Map<String, List<SessionTally>> byProtocol = new TreeMap<>();
+        tally.protocols.keySet().forEach(protocol -> byProtocol.put(protocol, new ArrayList<>()));
         tally.sessions.forEach((key, session) -> {
             if (!key.untagged()) {
                 byProtocol.computeIfAbsent(key.protocol(), p -> new ArrayList<>()).add(session);
             }
         });
         List<ProtocolSummary> rows = new ArrayList<>();
-        byProtocol.forEach((protocol, sessions) -> rows.add(row(protocol, sessions, false)));
+        byProtocol.forEach((protocol, sessions) ->
+                rows.add(row(protocol, tally.protocols.getOrDefault(protocol, new SessionTally()), sessions)));
         SessionTally untagged = tally.sessions.get(SessionKey.UNTAGGED);
         if (untagged != null) {
-            rows.add(row(SessionKey.UNTAGGED_PROTOCOL, List.of(untagged), true));
+            rows.add(row(SessionKey.UNTAGGED_PROTOCOL, untagged, List.of()));
         }
         return rows;
     }
 
-    private static ProtocolSummary row(String protocol, List<SessionTally> sessions, boolean untagged) {
-        long[] perSession = new long[sessions.size()];
-        long streams = 0;
-        long bytes = 0;
-        long errors = 0;
+    /** {@code lines}: every line of the row added up; {@code sessions}: its sessions (none for untagged). */
+    private static ProtocolSummary row(String protocol, SessionTally lines, List<SessionTally> sessions) {
         long[] status = new long[4];
-        for (int i = 0; i < perSession.length; i++) {
-            SessionTally s = sessions.get(i);
-            perSession[i] = s.streams;
-            streams += s.streams;
-            bytes += s.bytes;
-            errors += s.errors();
-            for (int c = 0; c < 4; c++) {
-                status[c] += s.status(c + 2);
-            }
+        for (int c = 0; c < 4; c++) {
+            status[c] = lines.status(c + 2);
         }
-        if (untagged) {
-            return new ProtocolSummary(protocol, 0, streams, 0, 0, 0, 0, 0, bytes, status, errors);
+        if (sessions.isEmpty()) {
+            return new ProtocolSummary(protocol, 0, lines.streams, 0, 0, 0, 0, 0, lines.bytes, status, lines.errors());
+        }
+        long[] perSession = new long[sessions.size()];
+        for (int i = 0; i < perSession.length; i++) {
+            perSession[i] = sessions.get(i).streams;
         }
         Arrays.sort(perSession);
-        return new ProtocolSummary(protocol, perSession.length, streams, (double) streams / perSession.length,
+        return new ProtocolSummary(protocol, perSession.length, lines.streams, (double) lines.streams / perSession.length,
                 percentile(perSession, 50), percentile(perSession, 90), percentile(perSession, 99),
-                perSession[perSession.length - 1], bytes, status, errors);
+                perSession[perSession.length - 1], lines.bytes, status, lines.errors());
     }
 
     /** Nearest rank: the smallest value with at least p% of the values at or below it. */

@@ -1,6 +1,7 @@
 package dev.muxgate.logtools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -240,10 +241,10 @@ class LogChunkTest {
     }
 
     @Test
-    void aFoldThatKeepsNoTimesOrClientsCountsAndJudgesEveryLineAlike() throws IOException {
+    void aFoldThatKeepsOnlyStreamCountsCountsAndJudgesEveryLineAlike() throws IOException {
         byte[] log = awkwardLog();
         LogTally full = AccessLogFold.fold(LogFixtures.DEFAULT, true, "a.log", new java.io.ByteArrayInputStream(log));
-        FoldWorkspace workspace = new FoldWorkspace();
+        FoldWorkspace workspace = new FoldWorkspace(true);
         LogTally lean = AccessLogFold.fold(LogFixtures.DEFAULT, new AccessLogFold.Wants(true, false, false), "a.log",
                 new java.io.ByteArrayInputStream(log), workspace);
         workspace.drainInto(lean);
@@ -252,14 +253,57 @@ class LogChunkTest {
         assertEquals(full.samples, lean.samples);
         assertEquals(full.streamsPerMinute.keySet(), lean.streamsPerMinute.keySet());
         assertEquals(full.sessions.keySet(), lean.sessions.keySet());
+        assertEquals(full.protocols, lean.protocols, "the protocols' totals");
         full.sessions.forEach((key, session) -> {
             SessionTally other = lean.sessions.get(key);
             assertEquals(session.streams, other.streams, key.toString());
-            assertEquals(session.bytes, other.bytes, key.toString());
-            assertEquals(session.zeroStatus, other.zeroStatus, key.toString());
-            assertTrue(Arrays.equals(session.statusClasses, other.statusClasses), key.toString());
-            assertTrue(!other.hasTime() && other.client == null, key + ": " + other);
+            if (key.untagged()) {
+                // Untagged lines are one tally either way, with its bytes and statuses.
+                assertEquals(session.bytes, other.bytes);
+                assertEquals(session.zeroStatus, other.zeroStatus);
+                assertTrue(Arrays.equals(session.statusClasses, other.statusClasses));
+                assertTrue(!other.hasTime() && other.client == null, other.toString());
+            } else {
+                assertTrue(other.bytes == 0 && !other.hasTime() && other.client == null
+                        && Arrays.stream(other.statusClasses).sum() == 0, key + ": " + other);
+            }
         });
+        assertEquals(summaryJson(full), summaryJson(lean));
+    }
+
+    @Test
+    void aProtocolsTotalsAreItsSessionsAddedUp() throws IOException {
+        LogTally full = AccessLogFold.fold(LogFixtures.DEFAULT, true, "a.log", new java.io.ByteArrayInputStream(awkwardLog()));
+        assertTrue(full.protocols.size() >= 2, full.protocols.toString());
+        full.protocols.forEach((protocol, lines) -> {
+            SessionTally sum = new SessionTally();
+            full.sessions.forEach((key, session) -> {
+                if (!key.untagged() && key.protocol().equals(protocol)) {
+                    sum.merge(session);
+                }
+            });
+            assertEquals(sum.streams, lines.streams, protocol);
+            assertEquals(sum.bytes, lines.bytes, protocol);
+            assertEquals(sum.zeroStatus, lines.zeroStatus, protocol);
+            assertTrue(Arrays.equals(sum.statusClasses, lines.statusClasses), protocol);
+        });
+    }
+
+    @Test
+    void aWorkspaceServesOnlyFoldsThatKeepWhatItKeeps() {
+        java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(new byte[0]);
+        assertThrows(IllegalArgumentException.class, () -> AccessLogFold.fold(LogFixtures.DEFAULT,
+                AccessLogFold.Wants.all(false), "a.log", in, new FoldWorkspace(true)));
+        assertThrows(IllegalArgumentException.class, () -> AccessLogFold.fold(LogFixtures.DEFAULT,
+                new AccessLogFold.Wants(false, false, false), "a.log", in, new FoldWorkspace(false)));
+    }
+
+    private static String summaryJson(LogTally tally) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        try (java.io.PrintWriter out = new java.io.PrintWriter(text)) {
+            SummaryCommand.write(ProtocolSummary.of(tally), ReportOutput.Format.json, out);
+        }
+        return text.toString();
     }
 
     @Test
