@@ -5,48 +5,44 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code correlate}: do the access log and the session log tell the same story? */
-@Command(name = "correlate", mixinStandardHelpOptions = true,
-        description = {"Joins the access log (pitag, piid) with the session log (protocol, number) and lists "
-                + "sessions with streams but no session line, session lines with no streams, and sessions whose "
-                + "stream counts differ (session log 'streams' against access log lines); per-protocol totals.",
-                "Exit status 1 when the logs disagree, 0 when they agree."})
 final class CorrelateCommand implements Callable<Integer> {
 
-    @ParentCommand
-    Main main;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    InputOptions input;
-
-    @Option(names = "--sessions", required = true, arity = "1", paramLabel = "SESSIONLOG",
-            description = "Session log file (plain or gzip; repeat for rotated files).")
     List<String> sessionLogs;
-
-    @Option(names = "--output", paramLabel = "FORMAT", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
     ReportOutput.Format output = ReportOutput.Format.table;
-
-    @Option(names = "--show", paramLabel = "N",
-            description = "Disagreeing sessions listed in the table; 0 for all (default: ${DEFAULT-VALUE}).")
     int show = 20;
-
-    @Parameters(arity = "1..*", paramLabel = "ACCESSLOG", description = "Access log files (plain or gzip); '-' for stdin.")
     List<String> files;
+
+    private final Main main;
+    private final InputOptions input = new InputOptions();
+
+    CorrelateCommand(Main main) {
+        this.main = main;
+    }
+
+    /** This command's model, its options bound to the fields above. */
+    CommandSpec spec() {
+        CommandSpec spec = CommandSpecs.command("correlate", this, "Joins the access log (pitag, piid) with the session log (protocol, number) and lists "
+                + "sessions with streams but no session line, session lines with no streams, and sessions whose "
+                + "stream counts differ (session log 'streams' against access log lines); per-protocol totals.",
+                "Exit status 1 when the logs disagree, 0 when they agree.");
+        input.addTo(spec);
+        spec.addOption(CommandSpecs.repeatedRequired("--sessions", "SESSIONLOG",
+                "Session log file (plain or gzip; repeat for rotated files).", () -> sessionLogs, v -> sessionLogs = v));
+        spec.addOption(CommandSpecs.option("--output", "FORMAT", ReportOutput.Format.class, output.name(),
+                "table, csv or json (default: ${DEFAULT-VALUE}).", () -> output, v -> output = v));
+        spec.addOption(CommandSpecs.option("--show", "N", Integer.class, Integer.toString(show),
+                "Disagreeing sessions listed in the table; 0 for all (default: ${DEFAULT-VALUE}).",
+                () -> show, v -> show = v));
+        spec.addPositional(CommandSpecs.positionals("ACCESSLOG", "Access log files (plain or gzip); '-' for stdin.", () -> files, v -> files = v));
+        return spec;
+    }
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = main.err;
         LogTally access = input.read(files, main.stdin, err, new AccessLogFold.Wants(false, false, false));
         LogInputs sessionInputs = new LogInputs(sessionLogs, main.stdin).jsonLines(JsonLinesInput.session());
         String unreadable = sessionInputs.unreadable();
@@ -61,7 +57,7 @@ final class CorrelateCommand implements Callable<Integer> {
                 });
         InputOptions.warn(sessionLog, err);
         Correlation c = Correlation.of(access, sessionLog);
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = main.out;
         write(c, output, show, out);
         out.flush();
         return c.agree() ? Main.EXIT_OK : Main.EXIT_DISAGREE;

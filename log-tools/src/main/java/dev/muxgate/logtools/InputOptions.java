@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The options every access-log command shares: where the line format comes from and how many
@@ -20,30 +20,35 @@ final class InputOptions {
 
     static final String DEFAULT_CONFIG = "conf/gateway.yaml";
 
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "Access log format string, e.g. '%%<cqtq> %%<chi> %%<pitag> %%<piid> %%<pssc> %%<psql>'; "
-                    + "overrides --config.")
     String format;
-
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Gateway config to take logs.access.format from (default: " + DEFAULT_CONFIG
-                    + " when it exists, else the built-in default format).")
     Path config;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Files, or chunks of a large plain file, read at once (default: ${DEFAULT-VALUE}).")
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     /** Where the access logs are folded. */
     enum Engine { builtin, spark }
 
-    @Option(names = "--engine", paramLabel = "ENGINE",
-            description = "builtin (this process's --threads) or spark (Apache Spark: local mode unless --master; "
-                    + "bin/muxgate-logs puts Spark on the class path). Same reports either way (default: ${DEFAULT-VALUE}).")
     Engine engine = Engine.builtin;
-
-    @Option(names = "--master", paramLabel = "URL",
-            description = "With --engine spark: the Spark master, e.g. spark://host:7077 (default: local[*], in this process).")
     String master;
+
+    /** Adds these options to a command's model. */
+    void addTo(CommandSpec spec) {
+        spec.addOption(CommandSpecs.option("--format", "FORMAT", String.class, null,
+                "Access log format string, e.g. '%%<cqtq> %%<chi> %%<pitag> %%<piid> %%<pssc> %%<psql>'; "
+                        + "overrides --config.", () -> format, v -> format = v));
+        spec.addOption(CommandSpecs.option("--config", "FILE", Path.class, null,
+                "Gateway config to take logs.access.format from (default: " + DEFAULT_CONFIG
+                        + " when it exists, else the built-in default format).", () -> config, v -> config = v));
+        spec.addOption(CommandSpecs.option("--threads", "N", Integer.class, Integer.toString(threads),
+                "Files, or chunks of a large plain file, read at once (default: ${DEFAULT-VALUE}).",
+                () -> threads, v -> threads = v));
+        spec.addOption(CommandSpecs.option("--engine", "ENGINE", Engine.class, engine.name(),
+                "builtin (this process's --threads) or spark (Apache Spark: local mode unless --master; "
+                        + "bin/muxgate-logs puts Spark on the class path). Same reports either way (default: ${DEFAULT-VALUE}).",
+                () -> engine, v -> engine = v));
+        spec.addOption(CommandSpecs.option("--master", "URL", String.class, null,
+                "With --engine spark: the Spark master, e.g. spark://host:7077 (default: local[*], in this process).",
+                () -> master, v -> master = v));
+    }
 
     /** The access log format from {@code --format}, the config, or the default. */
     AccessLogFormat accessLogFormat() {

@@ -8,39 +8,31 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code muxgate-logs}: the operator's report tool over the access and session logs. Wires the
  * commands ({@code summary}, {@code sessions}, {@code correlate}, {@code timeline}) with picocli
- * and maps every failure to an exit status: 0 done (malformed lines only warn), 1 the logs
- * disagree ({@code correlate}), 2 a usage, config or format error, said in one sentence.
+ * (their models built in code, see {@link CommandSpecs}) and maps every failure to an exit
+ * status: 0 done (malformed lines only warn), 1 the logs disagree ({@code correlate}), 2 a usage,
+ * config or format error, said in one sentence.
  */
-@Command(name = "muxgate-logs", mixinStandardHelpOptions = true, version = "muxgate-logs 0.1.0",
-        description = "Per-protocol and per-session stream reports from the muxgate access and session logs.",
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:report written (malformed lines are counted and warned about)",
-                "1:correlate: the access log and the session log disagree",
-                "2:usage, config or format error"})
 public final class Main implements Callable<Integer> {
 
     /**
      * The commands by name. Only the one a command line names is set up (all of them when it names
-     * none, for the help and the usage errors): picocli's set-up reads each command's annotations
-     * by reflection, and for all four that was about a tenth of a one-gigabyte run.
+     * none, for the help and the usage errors).
      */
-    private static final Map<String, Supplier<Object>> COMMANDS = commands();
+    private static final Map<String, Function<Main, CommandSpec>> COMMANDS = commands();
 
-    private static Map<String, Supplier<Object>> commands() {
-        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
-        commands.put("summary", SummaryCommand::new);
-        commands.put("sessions", SessionsCommand::new);
-        commands.put("correlate", CorrelateCommand::new);
-        commands.put("timeline", TimelineCommand::new);
+    private static Map<String, Function<Main, CommandSpec>> commands() {
+        Map<String, Function<Main, CommandSpec>> commands = new LinkedHashMap<>();
+        commands.put("summary", main -> new SummaryCommand(main).spec());
+        commands.put("sessions", main -> new SessionsCommand(main).spec());
+        commands.put("correlate", main -> new CorrelateCommand(main).spec());
+        commands.put("timeline", main -> new TimelineCommand(main).spec());
         return Collections.unmodifiableMap(commands);
     }
 
@@ -50,18 +42,19 @@ public final class Main implements Callable<Integer> {
     static final int EXIT_INTERNAL = 3;
 
     final InputStream stdin;
+    final PrintWriter out;
+    final PrintWriter err;
+    private CommandLine cli;
 
-    @Spec
-    CommandSpec spec;
-
-    Main(InputStream stdin) {
+    Main(InputStream stdin, PrintWriter out, PrintWriter err) {
         this.stdin = stdin;
+        this.out = out;
+        this.err = err;
     }
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "a command is needed: summary, sessions, correlate or timeline");
+        throw new CommandLine.ParameterException(cli, "a command is needed: summary, sessions, correlate or timeline");
     }
 
     public static void main(String[] args) {
@@ -75,11 +68,20 @@ public final class Main implements Callable<Integer> {
 
     /** Runs one command line and returns its exit status; never throws, never prints a stack trace. */
     static int run(String[] args, InputStream stdin, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new Main(stdin));
+        Main main = new Main(stdin, out, err);
+        CommandSpec spec = CommandSpecs.command("muxgate-logs", main,
+                "Per-protocol and per-session stream reports from the muxgate access and session logs.");
+        Map<String, String> exitCodes = new LinkedHashMap<>();
+        exitCodes.put("0", "report written (malformed lines are counted and warned about)");
+        exitCodes.put("1", "correlate: the access log and the session log disagree");
+        exitCodes.put("2", "usage, config or format error");
+        spec.usageMessage().exitCodeListHeading("%nExit status:%n").exitCodeList(exitCodes);
+        CommandLine cli = new CommandLine(spec, CommandSpecs.FACTORY);
+        main.cli = cli;
         String named = args.length > 0 && COMMANDS.containsKey(args[0]) ? args[0] : null;
         COMMANDS.forEach((name, command) -> {
             if (named == null || named.equals(name)) {
-                cli.addSubcommand(name, command.get());
+                cli.addSubcommand(name, new CommandLine(command.apply(main), CommandSpecs.FACTORY));
             }
         });
         cli.setOut(out);

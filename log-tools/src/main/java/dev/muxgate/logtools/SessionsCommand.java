@@ -6,54 +6,51 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code sessions}: one row per client session, the busiest (or biggest, or earliest) first. */
-@Command(name = "sessions", mixinStandardHelpOptions = true,
-        description = {"Per client session (pitag, piid): the gateway's node id (the top bits of piid), "
-                + "client address, first and last request time (UTC), "
-                + "streams, bytes and status mix. Untagged lines (no pitag, or piid 0) belong to no session "
-                + "and are left out."})
 final class SessionsCommand implements Callable<Integer> {
 
     /** The orders of {@code --sort}. */
     enum Sort { streams, bytes, first }
 
-    @ParentCommand
-    Main main;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    InputOptions input;
-
-    @Option(names = "--output", paramLabel = "FORMAT", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
     ReportOutput.Format output = ReportOutput.Format.table;
-
-    @Option(names = "--top", paramLabel = "N", description = "Sessions shown; 0 for all (default: ${DEFAULT-VALUE}).")
     int top = 20;
-
-    @Option(names = "--sort", paramLabel = "KEY",
-            description = "streams or bytes (largest first) or first (earliest first) (default: ${DEFAULT-VALUE}).")
     Sort sort = Sort.streams;
-
-    @Parameters(arity = "1..*", paramLabel = "ACCESSLOG", description = "Access log files (plain or gzip); '-' for stdin.")
     List<String> files;
+
+    private final Main main;
+    private final InputOptions input = new InputOptions();
+
+    SessionsCommand(Main main) {
+        this.main = main;
+    }
+
+    /** This command's model, its options bound to the fields above. */
+    CommandSpec spec() {
+        CommandSpec spec = CommandSpecs.command("sessions", this, "Per client session (pitag, piid): the gateway's node id (the top bits of piid), "
+                + "client address, first and last request time (UTC), "
+                + "streams, bytes and status mix. Untagged lines (no pitag, or piid 0) belong to no session "
+                + "and are left out.");
+        input.addTo(spec);
+        spec.addOption(CommandSpecs.option("--output", "FORMAT", ReportOutput.Format.class, output.name(),
+                "table, csv or json (default: ${DEFAULT-VALUE}).", () -> output, v -> output = v));
+        spec.addOption(CommandSpecs.option("--top", "N", Integer.class, Integer.toString(top),
+                "Sessions shown; 0 for all (default: ${DEFAULT-VALUE}).", () -> top, v -> top = v));
+        spec.addOption(CommandSpecs.option("--sort", "KEY", Sort.class, sort.name(),
+                "streams or bytes (largest first) or first (earliest first) (default: ${DEFAULT-VALUE}).",
+                () -> sort, v -> sort = v));
+        spec.addPositional(CommandSpecs.positionals("ACCESSLOG", "Access log files (plain or gzip); '-' for stdin.", () -> files, v -> files = v));
+        return spec;
+    }
 
     @Override
     public Integer call() {
         if (top < 0) {
             throw new UsageException("--top must be 0 (all) or more, got " + top);
         }
-        LogTally tally = input.read(files, main.stdin, spec.commandLine().getErr(), AccessLogFold.Wants.all(false));
-        PrintWriter out = spec.commandLine().getOut();
+        LogTally tally = input.read(files, main.stdin, main.err, AccessLogFold.Wants.all(false));
+        PrintWriter out = main.out;
         write(rows(tally, sort, top), output, out);
         out.flush();
         return Main.EXIT_OK;

@@ -5,45 +5,41 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code summary}: one row per protocol ({@code pitag}), {@code untagged} last. */
-@Command(name = "summary", mixinStandardHelpOptions = true,
-        description = {"Per protocol (pitag): sessions (distinct piid), streams (lines), streams per session "
-                + "(mean, p50, p90, p99, max), bytes (psql), status classes and errors (5xx and status 0).",
-                "Lines with no pitag or piid 0 are counted in an 'untagged' row with no sessions."})
 final class SummaryCommand implements Callable<Integer> {
 
-    @ParentCommand
-    Main main;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    InputOptions input;
-
-    @Option(names = "--output", paramLabel = "FORMAT", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
     ReportOutput.Format output = ReportOutput.Format.table;
-
-    @Option(names = "--html", paramLabel = "FILE",
-            description = "Also write one self-contained HTML page (summary, charts of streams per protocol, "
-                    + "streams per session and per minute) to FILE.")
     Path html;
-
-    @Parameters(arity = "1..*", paramLabel = "ACCESSLOG", description = "Access log files (plain or gzip); '-' for stdin.")
     List<String> files;
+
+    private final Main main;
+    private final InputOptions input = new InputOptions();
+
+    SummaryCommand(Main main) {
+        this.main = main;
+    }
+
+    /** This command's model, its options bound to the fields above. */
+    CommandSpec spec() {
+        CommandSpec spec = CommandSpecs.command("summary", this, "Per protocol (pitag): sessions (distinct piid), streams (lines), streams per session "
+                        + "(mean, p50, p90, p99, max), bytes (psql), status classes and errors (5xx and status 0).",
+                "Lines with no pitag or piid 0 are counted in an 'untagged' row with no sessions.");
+        input.addTo(spec);
+        spec.addOption(CommandSpecs.option("--output", "FORMAT", ReportOutput.Format.class, output.name(),
+                "table, csv or json (default: ${DEFAULT-VALUE}).", () -> output, v -> output = v));
+        spec.addOption(CommandSpecs.option("--html", "FILE", Path.class, null,
+                "Also write one self-contained HTML page (summary, charts of streams per protocol, "
+                        + "streams per session and per minute) to FILE.", () -> html, v -> html = v));
+        spec.addPositional(CommandSpecs.positionals("ACCESSLOG", "Access log files (plain or gzip); '-' for stdin.", () -> files, v -> files = v));
+        return spec;
+    }
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        LogTally tally = input.read(files, main.stdin, spec.commandLine().getErr(), new AccessLogFold.Wants(html != null, false, false));
+        PrintWriter out = main.out;
+        LogTally tally = input.read(files, main.stdin, main.err, new AccessLogFold.Wants(html != null, false, false));
         write(ProtocolSummary.of(tally), output, out);
         out.flush();
         if (html != null) {

@@ -8,48 +8,44 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code timeline}: per minute and protocol, sessions active and streams started. */
-@Command(name = "timeline", mixinStandardHelpOptions = true,
-        description = {"Per minute (UTC) and protocol: sessions active (between their first and last request, "
-                + "from cqtq) and streams (lines whose cqtq falls in that minute). Needs %%<cqtq> in the format."})
 final class TimelineCommand implements Callable<Integer> {
 
     /** One protocol's minute: sessions active and streams started. */
     record Point(long minute, String protocol, long sessions, long streams) {
     }
 
-    @ParentCommand
-    Main main;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    InputOptions input;
-
-    @Option(names = "--output", paramLabel = "FORMAT", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
     ReportOutput.Format output = ReportOutput.Format.table;
-
-    @Option(names = "--html", paramLabel = "FILE",
-            description = "Also write one self-contained HTML page (summary, charts of streams per protocol, "
-                    + "streams per session and per minute) to FILE.")
     Path html;
-
-    @Parameters(arity = "1..*", paramLabel = "ACCESSLOG", description = "Access log files (plain or gzip); '-' for stdin.")
     List<String> files;
+
+    private final Main main;
+    private final InputOptions input = new InputOptions();
+
+    TimelineCommand(Main main) {
+        this.main = main;
+    }
+
+    /** This command's model, its options bound to the fields above. */
+    CommandSpec spec() {
+        CommandSpec spec = CommandSpecs.command("timeline", this, "Per minute (UTC) and protocol: sessions active (between their first and last request, "
+                + "from cqtq) and streams (lines whose cqtq falls in that minute). Needs %%<cqtq> in the format.");
+        input.addTo(spec);
+        spec.addOption(CommandSpecs.option("--output", "FORMAT", ReportOutput.Format.class, output.name(),
+                "table, csv or json (default: ${DEFAULT-VALUE}).", () -> output, v -> output = v));
+        spec.addOption(CommandSpecs.option("--html", "FILE", Path.class, null,
+                "Also write one self-contained HTML page (summary, charts of streams per protocol, "
+                        + "streams per session and per minute) to FILE.", () -> html, v -> html = v));
+        spec.addPositional(CommandSpecs.positionals("ACCESSLOG", "Access log files (plain or gzip); '-' for stdin.", () -> files, v -> files = v));
+        return spec;
+    }
 
     @Override
     public Integer call() {
-        LogTally tally = input.read(files, main.stdin, spec.commandLine().getErr(), new AccessLogFold.Wants(true, true, false));
-        PrintWriter out = spec.commandLine().getOut();
+        LogTally tally = input.read(files, main.stdin, main.err, new AccessLogFold.Wants(true, true, false));
+        PrintWriter out = main.out;
         write(points(tally), output, out);
         out.flush();
         if (html != null) {
