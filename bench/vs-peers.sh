@@ -5,6 +5,8 @@
 #   bench/vs-peers.sh                 # throughput, 1 KiB and 64 KiB bodies
 #   bench/vs-peers.sh --quick         # 10x fewer requests
 #   MUXGATE_CERT=rsa bench/vs-peers.sh --mode handshake   # muxgate with an RSA 2048 certificate
+#   RUNS=3 bench/vs-peers.sh --mode handshake --only nginx  # three runs, muxgate started afresh
+#                                     # for each; the last line is the median ratio to nginx
 #   MUXGATE_WARMUP_REQUESTS=0 bench/vs-peers.sh --mode idle   # any peers.sh option passes through;
 #                                     # idle memory wants a fresh process, so no warm-up load first
 #
@@ -85,17 +87,58 @@ else
   # As bin/muxgate runs it on two cores: C2 alone, and no trap limit (see there).
   read -r -a OPTS <<< "${MUXGATE_JAVA_OPTS:--Xms256m -Xmx512m -XX:-TieredCompilation -XX:PerMethodTrapLimit=0 -XX:PerBytecodeTrapLimit=0}"
 fi
-taskset -c "$PROXY_CPU" "$JAVA" "${OPTS[@]}" -cp "$CP" dev.muxgate.gateway.Main \
-  --config "$work/gateway.yaml" > "$work/muxgate.out" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 2400); do   # up to 240 s: the warm-up runs before the listener opens
-  grep -q "muxgate: ready" "$work/muxgate.out" 2>/dev/null && break
-  kill -0 $pid 2>/dev/null || { cat "$work/muxgate.out" >&2; exit 1; }
-  sleep 0.1
-done
-grep -q "muxgate: ready" "$work/muxgate.out" || { echo "vs-peers: muxgate did not start" >&2; cat "$work/muxgate.out" >&2; exit 1; }
-echo "muxgate pid $pid pinned to cpu $PROXY_CPU, logs $LOGS" >&2
-grep 'muxgate: warm-up' "$work/muxgate.out" >&2 || true
+pid=""
+trap 'if [[ -n "$pid" ]]; then kill $pid 2>/dev/null; wait $pid 2>/dev/null; fi; rm -rf "$work"' EXIT
 
-PROXY_CPU="$PROXY_CPU" bash "$HARNESS" --target "muxgate=$PORT" "$@"
+# start_muxgate: a fresh, pinned muxgate on the config above; returns once it says it is ready.
+start_muxgate() {
+  taskset -c "$PROXY_CPU" "$JAVA" "${OPTS[@]}" -cp "$CP" dev.muxgate.gateway.Main \
+    --config "$work/gateway.yaml" > "$work/muxgate.out" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 2400); do   # up to 240 s: the warm-up runs before the listener opens
+    grep -q "muxgate: ready" "$work/muxgate.out" 2>/dev/null && break
+    kill -0 $pid 2>/dev/null || { cat "$work/muxgate.out" >&2; exit 1; }
+    sleep 0.1
+  done
+  grep -q "muxgate: ready" "$work/muxgate.out" || { echo "vs-peers: muxgate did not start" >&2; cat "$work/muxgate.out" >&2; exit 1; }
+  echo "muxgate pid $pid pinned to cpu $PROXY_CPU, logs $LOGS" >&2
+  grep 'muxgate: warm-up' "$work/muxgate.out" >&2 || true
+}
+
+# stop_muxgate: SIGTERM, and wait until it has exited and freed its port.
+stop_muxgate() {
+  kill $pid 2>/dev/null || true
+  wait $pid 2>/dev/null || true
+  pid=""
+}
+
+# RUNS (default 1) runs of the harness, each against a freshly started muxgate: on a shared
+# machine one run's ratio can be off by a third. With --mode handshake the last line is then the
+# median over the runs of muxgate's handshakes per CPU-second over nginx's, same certificate type.
+RUNS="${RUNS:-1}"
+if (( RUNS <= 1 )); then
+  start_muxgate
+  PROXY_CPU="$PROXY_CPU" bash "$HARNESS" --target "muxgate=$PORT" "$@"
+  exit $?
+fi
+ratios=()
+for ((run = 1; run <= RUNS; run++)); do
+  echo "vs-peers: run $run of $RUNS" >&2
+  start_muxgate
+  PROXY_CPU="$PROXY_CPU" bash "$HARNESS" --target "muxgate=$PORT" "$@" | tee "$work/run.out"
+  stop_muxgate
+  # The handshake table's rows: target cert conn/s vs_nginx per_cpu_s ...; muxgate's cert row
+  # against nginx's row of the same certificate type.
+  ratio=$(awk '/per_cpu_s/ { hs = 1; next }
+               hs && $1 == "muxgate" && $5 ~ /^[0-9]+$/ { cert = $2; m = $5 }
+               hs && $1 == "nginx" && $5 ~ /^[0-9]+$/ { n[$2] = $5 }
+               END { if (m != "" && n[cert] > 0) printf "%s %.2f", cert, m / n[cert] }' "$work/run.out")
+  [[ -n "$ratio" ]] && ratios+=("$ratio")
+done
+if (( ${#ratios[@]} > 0 )); then
+  cert="${ratios[0]%% *}"
+  list="$(printf '%s\n' "${ratios[@]}" | awk '{ printf " %s", $2 }')"
+  median="$(printf '%s\n' "${ratios[@]}" | awk '{ print $2 }' | sort -n |
+    awk '{ r[NR] = $1 } END { printf "%.2f", (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2 }')"
+  echo "vs-peers: muxgate handshakes per CPU-second / nginx ($cert), ${#ratios[@]} runs:$list (median $median)"
+fi
