@@ -4,40 +4,33 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code correlate}: do the access log and the session log tell the same story? */
-final class CorrelateCommand implements Callable<Integer> {
+final class CorrelateCommand extends AccessLogCommand {
 
     List<String> sessionLogs;
-    ReportOutput.Format output = ReportOutput.Format.table;
     int show = 20;
-    List<String> files;
-
-    private final Main main;
-    private final InputOptions input = new InputOptions();
 
     CorrelateCommand(Main main) {
-        this.main = main;
+        super(main);
     }
 
-    /** This command's model, its options bound to the fields above. */
+    @Override
     CommandSpec spec() {
-        CommandSpec spec = CommandSpecs.command("correlate", this, "Joins the access log (pitag, piid) with the session log (protocol, number) and lists "
+        return spec("correlate", "Joins the access log (pitag, piid) with the session log (protocol, number) and lists "
                 + "sessions with streams but no session line, session lines with no streams, and sessions whose "
                 + "stream counts differ (session log 'streams' against access log lines); per-protocol totals.",
                 "Exit status 1 when the logs disagree, 0 when they agree.");
-        input.addTo(spec);
+    }
+
+    @Override
+    void addOptions(CommandSpec spec) {
         spec.addOption(CommandSpecs.repeatedRequired("--sessions", "SESSIONLOG",
                 "Session log file (plain or gzip; repeat for rotated files).", () -> sessionLogs, v -> sessionLogs = v));
-        spec.addOption(CommandSpecs.option("--output", "FORMAT", ReportOutput.Format.class, output.name(),
-                "table, csv or json (default: ${DEFAULT-VALUE}).", () -> output, v -> output = v));
         spec.addOption(CommandSpecs.option("--show", "N", Integer.class, Integer.toString(show),
                 "Disagreeing sessions listed in the table; 0 for all (default: ${DEFAULT-VALUE}).",
                 () -> show, v -> show = v));
-        spec.addPositional(CommandSpecs.positionals("ACCESSLOG", "Access log files (plain or gzip); '-' for stdin.", () -> files, v -> files = v));
-        return spec;
     }
 
     @Override

@@ -5,43 +5,36 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sessions}: one row per client session, the busiest (or biggest, or earliest) first. */
-final class SessionsCommand implements Callable<Integer> {
+final class SessionsCommand extends AccessLogCommand {
 
     /** The orders of {@code --sort}. */
     enum Sort { streams, bytes, first }
 
-    ReportOutput.Format output = ReportOutput.Format.table;
     int top = 20;
     Sort sort = Sort.streams;
-    List<String> files;
-
-    private final Main main;
-    private final InputOptions input = new InputOptions();
 
     SessionsCommand(Main main) {
-        this.main = main;
+        super(main);
     }
 
-    /** This command's model, its options bound to the fields above. */
+    @Override
     CommandSpec spec() {
-        CommandSpec spec = CommandSpecs.command("sessions", this, "Per client session (pitag, piid): the gateway's node id (the top bits of piid), "
+        return spec("sessions", "Per client session (pitag, piid): the gateway's node id (the top bits of piid), "
                 + "client address, first and last request time (UTC), "
                 + "streams, bytes and status mix. Untagged lines (no pitag, or piid 0) belong to no session "
                 + "and are left out.");
-        input.addTo(spec);
-        spec.addOption(CommandSpecs.option("--output", "FORMAT", ReportOutput.Format.class, output.name(),
-                "table, csv or json (default: ${DEFAULT-VALUE}).", () -> output, v -> output = v));
+    }
+
+    @Override
+    void addOptions(CommandSpec spec) {
         spec.addOption(CommandSpecs.option("--top", "N", Integer.class, Integer.toString(top),
                 "Sessions shown; 0 for all (default: ${DEFAULT-VALUE}).", () -> top, v -> top = v));
         spec.addOption(CommandSpecs.option("--sort", "KEY", Sort.class, sort.name(),
                 "streams or bytes (largest first) or first (earliest first) (default: ${DEFAULT-VALUE}).",
                 () -> sort, v -> sort = v));
-        spec.addPositional(CommandSpecs.positionals("ACCESSLOG", "Access log files (plain or gzip); '-' for stdin.", () -> files, v -> files = v));
-        return spec;
     }
 
     @Override

@@ -4,36 +4,27 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code summary}: one row per protocol ({@code pitag}), {@code untagged} last. */
-final class SummaryCommand implements Callable<Integer> {
+final class SummaryCommand extends AccessLogCommand {
 
-    ReportOutput.Format output = ReportOutput.Format.table;
     Path html;
-    List<String> files;
-
-    private final Main main;
-    private final InputOptions input = new InputOptions();
 
     SummaryCommand(Main main) {
-        this.main = main;
+        super(main);
     }
 
-    /** This command's model, its options bound to the fields above. */
+    @Override
     CommandSpec spec() {
-        CommandSpec spec = CommandSpecs.command("summary", this, "Per protocol (pitag): sessions (distinct piid), streams (lines), streams per session "
+        return spec("summary", "Per protocol (pitag): sessions (distinct piid), streams (lines), streams per session "
                         + "(mean, p50, p90, p99, max), bytes (psql), status classes and errors (5xx and status 0).",
                 "Lines with no pitag or piid 0 are counted in an 'untagged' row with no sessions.");
-        input.addTo(spec);
-        spec.addOption(CommandSpecs.option("--output", "FORMAT", ReportOutput.Format.class, output.name(),
-                "table, csv or json (default: ${DEFAULT-VALUE}).", () -> output, v -> output = v));
-        spec.addOption(CommandSpecs.option("--html", "FILE", Path.class, null,
-                "Also write one self-contained HTML page (summary, charts of streams per protocol, "
-                        + "streams per session and per minute) to FILE.", () -> html, v -> html = v));
-        spec.addPositional(CommandSpecs.positionals("ACCESSLOG", "Access log files (plain or gzip); '-' for stdin.", () -> files, v -> files = v));
-        return spec;
+    }
+
+    @Override
+    void addOptions(CommandSpec spec) {
+        spec.addOption(htmlOption(() -> html, v -> html = v));
     }
 
     @Override

@@ -7,39 +7,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code timeline}: per minute and protocol, sessions active and streams started. */
-final class TimelineCommand implements Callable<Integer> {
+final class TimelineCommand extends AccessLogCommand {
 
     /** One protocol's minute: sessions active and streams started. */
     record Point(long minute, String protocol, long sessions, long streams) {
     }
 
-    ReportOutput.Format output = ReportOutput.Format.table;
     Path html;
-    List<String> files;
-
-    private final Main main;
-    private final InputOptions input = new InputOptions();
 
     TimelineCommand(Main main) {
-        this.main = main;
+        super(main);
     }
 
-    /** This command's model, its options bound to the fields above. */
+    @Override
     CommandSpec spec() {
-        CommandSpec spec = CommandSpecs.command("timeline", this, "Per minute (UTC) and protocol: sessions active (between their first and last request, "
+        return spec("timeline", "Per minute (UTC) and protocol: sessions active (between their first and last request, "
                 + "from cqtq) and streams (lines whose cqtq falls in that minute). Needs %%<cqtq> in the format.");
-        input.addTo(spec);
-        spec.addOption(CommandSpecs.option("--output", "FORMAT", ReportOutput.Format.class, output.name(),
-                "table, csv or json (default: ${DEFAULT-VALUE}).", () -> output, v -> output = v));
-        spec.addOption(CommandSpecs.option("--html", "FILE", Path.class, null,
-                "Also write one self-contained HTML page (summary, charts of streams per protocol, "
-                        + "streams per session and per minute) to FILE.", () -> html, v -> html = v));
-        spec.addPositional(CommandSpecs.positionals("ACCESSLOG", "Access log files (plain or gzip); '-' for stdin.", () -> files, v -> files = v));
-        return spec;
+    }
+
+    @Override
+    void addOptions(CommandSpec spec) {
+        spec.addOption(htmlOption(() -> html, v -> html = v));
     }
 
     @Override
