@@ -3,6 +3,8 @@ package dev.muxgate.logtools;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -40,7 +42,7 @@ abstract class AccessLogCommand implements Callable<Integer> {
     }
 
     /** {@code --html FILE}, for the reports that can also write a page. */
-    static OptionSpec htmlOption(java.util.function.Supplier<Path> get, java.util.function.Consumer<Path> set) {
+    static OptionSpec htmlOption(Supplier<Path> get, Consumer<Path> set) {
         return CommandSpecs.option("--html", "FILE", Path.class, null,
                 "Also write one self-contained HTML page (summary, charts of streams per protocol, "
                         + "streams per session and per minute) to FILE.", get, set);

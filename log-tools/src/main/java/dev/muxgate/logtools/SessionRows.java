@@ -7,14 +7,15 @@ package dev.muxgate.logtools;
  * objects per session it touched five or six, and that was a third of the time per line. Rows
  * become {@link SessionTally} objects once, when everything is read. Grows at three quarters full
  * (at half full, a 32 MiB chunk's 9,000 sessions took a table twice the size, and a 1 GiB summary
- * 15% more time with the streams-only rows below); its size follows sessions, not lines. A reading thread keeps one table per input and one for all it has
- * read, and {@link #mergeInto merges} the first into the second after each input.
+ * 15% more time with the streams-only rows below); its size follows sessions, not lines. A
+ * reading thread keeps one table per input and one for all it has read, and
+ * {@link #mergeInto merges} the first into the second after each input.
  *
  * <p>A table that {@link #streamsOnly() keeps only stream counts} (for reports that need no more
  * of a session: {@code summary}, {@code correlate}) has rows of four longs instead of sixteen: a
  * 32 MiB chunk's 9,000 sessions then take 512 KiB, inside a core's 1.25 MiB L2 cache, where full
  * rows spread over 4 MiB of L3. Those sessions' bytes and statuses are counted per protocol
- * instead, which is all such a report reads of them.
+ * instead, which is all such a report reads of them, and such a table keeps no clients.
  */
 final class SessionRows {
 
@@ -43,9 +44,11 @@ final class SessionRows {
 
     private final boolean streamsOnly;
     private final int rowShift;
+    /** Slots in the table: a power of two. */
+    private int capacity = 1024;
     private long[] rows;
-    /** Per slot, the client of the session's earliest line. */
-    private String[] clients = new String[1024];
+    /** Per slot, the client of the session's earliest line; null in a streams-only table. */
+    private String[] clients;
     private int size;
     /** The slots in use, in the order they were made: clearing and merging visit these, not the whole table. */
     private int[] used = new int[512];
@@ -59,7 +62,8 @@ final class SessionRows {
     SessionRows(boolean streamsOnly) {
         this.streamsOnly = streamsOnly;
         this.rowShift = streamsOnly ? STREAMS_ROW_SHIFT : FULL_ROW_SHIFT;
-        this.rows = new long[clients.length << rowShift];
+        this.rows = new long[capacity << rowShift];
+        this.clients = streamsOnly ? null : new String[capacity];
     }
 
     /** True when sessions keep only their stream count: no bytes, statuses, times or clients. */
@@ -69,7 +73,7 @@ final class SessionRows {
 
     /** The slot of the session, made when it is new. */
     int slot(int protocol, long id) {
-        int mask = clients.length - 1;
+        int mask = capacity - 1;
         int i = hash(protocol, id) & mask;
         while (true) {
             int row = i << rowShift;
@@ -93,7 +97,7 @@ final class SessionRows {
             used = java.util.Arrays.copyOf(used, size * 2);
         }
         used[size] = i;
-        if (++size * 4 > clients.length * 3) {
+        if (++size * 4 > capacity * 3) {
             grow();
             return slot(protocol, id);
         }
@@ -145,7 +149,9 @@ final class SessionRows {
         for (int k = 0; k < size; k++) {
             int i = used[k];
             java.util.Arrays.fill(rows, i << rowShift, (i + 1) << rowShift, 0L);
-            clients[i] = null;
+            if (clients != null) {
+                clients[i] = null;
+            }
         }
         size = 0;
     }
@@ -158,8 +164,9 @@ final class SessionRows {
     /**
      * Adds every session of this table into {@code target}, as {@link SessionTally#merge} would
      * (so the result does not depend on the order tables are merged in), then empties this one.
-     * Both must number protocols alike and keep the same counters. A thread merges each input's table into one of its own:
-     * per input that is one pass over its sessions' rows, with no object made per session.
+     * Both must number protocols alike and keep the same counters. A thread merges each input's
+     * table into one of its own: per input that is one pass over its sessions' rows, with no
+     * object made per session.
      */
     void mergeInto(SessionRows target) {
         mergeInto(target, null);
@@ -237,9 +244,10 @@ final class SessionRows {
     private void grow() {
         long[] oldRows = rows;
         String[] oldClients = clients;
-        rows = new long[oldRows.length * 2];
-        clients = new String[oldClients.length * 2];
-        int mask = clients.length - 1;
+        capacity *= 2;
+        rows = new long[capacity << rowShift];
+        clients = streamsOnly ? null : new String[capacity];
+        int mask = capacity - 1;
         // In the order the rows were made, so that order is kept and every used slot is renumbered.
         for (int k = 0; k < size; k++) {
             int j = used[k];
@@ -249,7 +257,9 @@ final class SessionRows {
                 i = (i + 1) & mask;
             }
             System.arraycopy(oldRows, oldRow, rows, i << rowShift, 1 << rowShift);
-            clients[i] = oldClients[j];
+            if (clients != null) {
+                clients[i] = oldClients[j];
+            }
             used[k] = i;
         }
     }
