@@ -43,16 +43,16 @@ final class CoreChannelInitializer implements Consumer<Channel> {
         ch.closeFuture().addListener(f -> core.release());
         LimitsConfig limits = core.config.limits();
         ClientConnectionHandler handler = new ClientConnectionHandler(core);
-        HttpDecoderConfig decoder = new HttpDecoderConfig()
-                .setMaxInitialLineLength(limits.requestLineBytes())
-                .setMaxHeaderSize(limits.headerBytes())
-                .setMaxChunkSize(MAX_CHUNK)
-                .setStrictLineParsing(true);
         ChannelPipeline p = ch.pipeline();
         // Also in front of decoded messages: each body piece is progress for the body time-out.
         p.addLast("bytes", new ClientBytesObserver(handler));
         ConnectOptions plugin = ch.attr(ConnectOptions.ATTRIBUTE).get();
         if (plugin == null || !plugin.httpMessages()) {
+            HttpDecoderConfig decoder = new HttpDecoderConfig()
+                    .setMaxInitialLineLength(limits.requestLineBytes())
+                    .setMaxHeaderSize(limits.headerBytes())
+                    .setMaxChunkSize(MAX_CHUNK)
+                    .setStrictLineParsing(true);
             p.addLast("http", new HttpServerCodec(decoder, limits.pipelinedRequests() + 1));
         }
         p.addLast("proxy", handler);

@@ -29,16 +29,28 @@ final class HeaderRules {
 
     /** Removes hop-by-hop fields, including every field the Connection header names. */
     static void removeHopByHop(HttpHeaders headers) {
-        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : connection.split(",")) {
-                String name = token.trim();
-                if (!name.isEmpty()) {
-                    headers.remove(name);
-                }
+        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+            for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
+                removeNamedFields(headers, connection);
             }
         }
         for (CharSequence name : HOP_BY_HOP) {
             headers.remove(name);
+        }
+    }
+
+    /** Removes each field a Connection value names, without the array and copies of a split. */
+    private static void removeNamedFields(HttpHeaders headers, String connection) {
+        int start = 0;
+        int length = connection.length();
+        while (start <= length) {
+            int comma = connection.indexOf(',', start);
+            int end = comma < 0 ? length : comma;
+            String name = connection.substring(start, end).trim();
+            if (!name.isEmpty()) {
+                headers.remove(name);
+            }
+            start = end + 1;
         }
     }
 

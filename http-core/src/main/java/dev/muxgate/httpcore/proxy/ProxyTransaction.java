@@ -30,6 +30,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -156,18 +157,18 @@ final class ProxyTransaction implements OriginListener {
         headers.set(HttpHeaderNames.HOST, target.origin().hostHeader());
         String clientIp = record.clientIp();
         if (clientIp != null) {
-            String xff = headers.get("x-forwarded-for");
-            headers.set("x-forwarded-for", xff == null ? clientIp : xff + ", " + clientIp);
+            String xff = headers.get(X_FORWARDED_FOR);
+            headers.set(X_FORWARDED_FOR, xff == null ? clientIp : xff + ", " + clientIp);
             String forwardedFor = clientIp.indexOf(':') >= 0 ? "\"[" + clientIp + "]\"" : clientIp;
             String forwarded = "for=" + forwardedFor + ";proto=" + scheme()
                     + (checked.hostHeader().isEmpty() ? "" : ";host=\"" + checked.hostHeader() + '"');
-            String prior = headers.get("forwarded");
-            headers.set("forwarded", prior == null ? forwarded : prior + ", " + forwarded);
+            String prior = headers.get(FORWARDED);
+            headers.set(FORWARDED, prior == null ? forwarded : prior + ", " + forwarded);
         }
         if (!checked.hostHeader().isEmpty()) {
-            headers.set("x-forwarded-host", checked.hostHeader());
+            headers.set(X_FORWARDED_HOST, checked.hostHeader());
         }
-        headers.set("x-forwarded-proto", scheme());
+        headers.set(X_FORWARDED_PROTO, connection.secure() ? HTTPS : HTTP);
         headers.add(HttpHeaderNames.VIA, viaValue(request.protocolVersion()));
         if (checked.chunked()) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -175,10 +176,18 @@ final class ProxyTransaction implements OriginListener {
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), target.uri(), headers);
     }
 
-    private static final String VIA_1_0 = "1.0 " + CoreContext.VIA_NAME;
-    private static final String VIA_1_1 = "1.1 " + CoreContext.VIA_NAME;
+    // Names and values as AsciiString constants: hashed once, and copied as bytes by the encoder
+    // where a String is written out a char at a time.
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString FORWARDED = AsciiString.cached("forwarded");
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString HTTPS = AsciiString.cached("https");
+    private static final AsciiString VIA_1_0 = AsciiString.cached("1.0 " + CoreContext.VIA_NAME);
+    private static final AsciiString VIA_1_1 = AsciiString.cached("1.1 " + CoreContext.VIA_NAME);
 
-    private static String viaValue(HttpVersion version) {
+    private static AsciiString viaValue(HttpVersion version) {
         return version.minorVersion() == 0 ? VIA_1_0 : VIA_1_1;
     }
 

@@ -161,8 +161,7 @@ public final class H2StreamCodec extends ChannelDuplexHandler {
         }
         if (msg instanceof HttpResponse response) {
             int code = response.status().code();
-            Http2Headers headers = HttpConversionUtil.toHttp2Headers(response, false);
-            headers.status(response.status().codeAsText());
+            Http2Headers headers = H2ResponseHeaders.of(response);
             if (tunnelRequest && code == 101) {
                 // RFC 8441 5: success is a 2xx; the HTTP/1.1 handshake's accept key means nothing here.
                 headers.status(HttpResponseStatus.OK.codeAsText());
