@@ -8,7 +8,6 @@ import dev.muxgate.gateway.frontdoor.ConnectionCaps;
 import dev.muxgate.gateway.frontdoor.SessionContext;
 import dev.muxgate.gateway.frontdoor.SessionObserver;
 import dev.muxgate.gateway.session.SessionLog;
-import io.netty.channel.Channel;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -42,8 +41,13 @@ final class SessionAccounting implements SessionObserver {
     }
 
     @Override
-    public void streamOpened(SessionContext session, Channel stream) {
-        metrics.watchStream(stream, session.protocol());
+    public void streamOpened(SessionContext session) {
+        metrics.streamOpened(session.protocol());
+    }
+
+    @Override
+    public void streamClosed(SessionContext session, long durationNanos) {
+        metrics.streamClosed(session.protocol(), durationNanos);
     }
 
     @Override

@@ -134,6 +134,15 @@ class CurlAgainstGatewayTest {
         assertTrue(metrics.stdout.contains("muxgate_sessions_opened_total{protocol=\"h2\"} 1.0"), metrics.stdout);
         assertTrue(metrics.stdout.contains("muxgate_streams_opened_total{protocol=\"h2\"} 1.0"), metrics.stdout);
         assertTrue(metrics.stdout.contains("muxgate_origin_latency_seconds_count{outcome=\"ok\"} 1"), metrics.stdout);
+        // The stream's close is counted as its channel closes, which may trail curl's exit a little.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!metrics.stdout.contains("muxgate_stream_duration_seconds_count{protocol=\"h2\"} 1\n")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            metrics = curl("-sS", admin + "/metrics");
+        }
+        assertTrue(metrics.stdout.contains("muxgate_stream_duration_seconds_count{protocol=\"h2\"} 1\n"), metrics.stdout);
+        assertTrue(metrics.stdout.contains("muxgate_streams_active{protocol=\"h2\"} 0.0"), metrics.stdout);
         CurlResult health = curl("-sS", admin + "/health");
         assertEquals("{\"status\":\"ok\"}", health.stdout.trim());
     }

@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.channel.Channel;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -199,18 +198,6 @@ public final class GatewayMetrics {
     /** A stream counted by {@link #streamOpened} with the same protocol closed after {@code durationNanos}. */
     public void streamClosed(String protocol, long durationNanos) {
         meters(protocol).streamClosed(durationNanos);
-    }
-
-    /**
-     * Counts {@code stream} as opened now, and as closed (with its duration) when the channel closes:
-     * the one call for a stream modelled as a channel (an HTTP/2 child channel, or the TLS connection
-     * itself for {@code http/1.1}).
-     */
-    public void watchStream(Channel stream, String protocol) {
-        ProtocolMeters meters = meters(protocol);
-        long startNanos = System.nanoTime();
-        meters.streamOpened();
-        stream.closeFuture().addListener(f -> meters.streamClosed(System.nanoTime() - startNanos));
     }
 
     /** A TLS handshake completed; {@code resumed} when it resumed an earlier session. */

@@ -81,9 +81,7 @@ final class ProtocolDispatch extends ApplicationProtocolNegotiationHandler {
             }
             case ApplicationProtocolNames.HTTP_1_1 -> {
                 observer.sessionOpened(session);
-                session.streamOpened();
-                ctx.channel().closeFuture().addListener(f -> session.streamClosed());
-                observer.streamOpened(session, ctx.channel());
+                streamOpened(ctx.channel());
                 ctx.pipeline().addLast("bridge", new StreamBridge(connector, identity.forStream(0)));
             }
             default -> {
@@ -93,10 +91,15 @@ final class ProtocolDispatch extends ApplicationProtocolNegotiationHandler {
         }
     }
 
+    /** One close listener per stream for the session's count and the observer, since streams are many. */
     private void streamOpened(Channel stream) {
+        long startNanos = System.nanoTime();
         session.streamOpened();
-        stream.closeFuture().addListener(f -> session.streamClosed());
-        observer.streamOpened(session, stream);
+        observer.streamOpened(session);
+        stream.closeFuture().addListener(f -> {
+            session.streamClosed();
+            observer.streamClosed(session, System.nanoTime() - startNanos);
+        });
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.muxgate.gateway.frontdoor;
 
-import io.netty.channel.Channel;
-
 /**
  * Hears the life of every client session: the front door calls it on the session's event loop,
  * so implementations (metrics, live-session registry, session log) must be cheap and non-blocking.
@@ -11,8 +9,11 @@ public interface SessionObserver {
     /** The handshake is done and {@code session.protocol()} is known. */
     void sessionOpened(SessionContext session);
 
-    /** A stream (an h2 stream channel, or the whole connection for http/1.1) began. */
-    void streamOpened(SessionContext session, Channel stream);
+    /** A stream (an h2 or SPDY stream channel, or the whole connection for http/1.1) began. */
+    void streamOpened(SessionContext session);
+
+    /** A stream counted by {@link #streamOpened} closed, {@code durationNanos} after it began. */
+    void streamClosed(SessionContext session, long durationNanos);
 
     /** A request was refused as malformed, for {@code reason}. */
     void malformedRequest(SessionContext session, String reason);

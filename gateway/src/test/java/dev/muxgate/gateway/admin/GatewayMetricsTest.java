@@ -8,7 +8,6 @@ import dev.muxgate.gateway.tls.NoApplicationProtocolException;
 import dev.muxgate.httpcore.proxy.CoreStats;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
@@ -70,20 +69,6 @@ class GatewayMetricsTest {
         Timer duration = registry.get("muxgate.stream.duration").tag("protocol", "spdy/3.1").timer();
         assertEquals(1, duration.count());
         assertEquals(250, duration.totalTime(TimeUnit.MILLISECONDS), 0.001);
-    }
-
-    @Test
-    void aWatchedStreamChannelIsClosedInTheMetricsWhenItCloses() {
-        EmbeddedChannel stream = new EmbeddedChannel();
-        metrics.watchStream(stream, "h2");
-        assertEquals(1, gauge("muxgate.streams.active", "h2"));
-        assertEquals(0, registry.get("muxgate.stream.duration").tag("protocol", "h2").timer().count());
-
-        stream.close();
-
-        assertEquals(0, gauge("muxgate.streams.active", "h2"));
-        assertEquals(1, counter("muxgate.streams.opened", "protocol", "h2"));
-        assertEquals(1, registry.get("muxgate.stream.duration").tag("protocol", "h2").timer().count());
     }
 
     @Test
