@@ -22,10 +22,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The proxy state machine of one client connection, network or plugin: takes decoded requests in
@@ -64,7 +62,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
     private long lastInboundNanos;
     private long bodySinceNanos;
     private long bodyBytes;
-    private ScheduledFuture<?> timer;
+    /** Made on the first arming: the loop is known only once the channel is registered. */
+    private LoopTimeouts.Timeout timer;
     private long timerDeadline;
 
     ClientConnectionHandler(CoreContext core) {
@@ -402,24 +401,22 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter {
         if (deadline == Long.MAX_VALUE) {
             return;
         }
-        if (timer != null && timerDeadline <= deadline) {
+        if (timer == null) {
+            timer = core.timeouts(ctx.executor()).newTimeout(this::onTimer);
+        } else if (timer.isArmed() && timerDeadline <= deadline) {
             return;
         }
-        cancelTimer();
         timerDeadline = deadline;
-        timer = ctx.executor().schedule(this::onTimer, Math.max(0, deadline - ctx.executor().ticker().nanoTime()),
-                TimeUnit.NANOSECONDS);
+        timer.arm(deadline);
     }
 
     private void cancelTimer() {
         if (timer != null) {
-            timer.cancel(false);
-            timer = null;
+            timer.disarm();
         }
     }
 
     private void onTimer() {
-        timer = null;
         if (!ctx.channel().isActive()) {
             return;
         }

@@ -4,6 +4,9 @@ import dev.muxgate.httpcore.config.CoreConfig;
 import dev.muxgate.httpcore.log.AccessLog;
 import dev.muxgate.httpcore.origin.OriginPools;
 import dev.muxgate.httpcore.origin.Remapper;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,6 +30,8 @@ final class CoreContext {
     final OriginLatencyRecorder originLatency;
     private final AtomicLong connectionIds;
     private final AtomicLong requestIds;
+    /** Each event loop's time-out wheel, shared by the generations (loops outlive them). */
+    private final ConcurrentMap<EventExecutor, LoopTimeouts> timeouts;
     /** The core's own hold (while current) plus one per open connection; 0 means retired for good. */
     private final AtomicInteger holds = new AtomicInteger(1);
     private volatile Runnable onRetired = () -> { };
@@ -37,11 +42,13 @@ final class CoreContext {
 
     CoreContext(CoreConfig config, OriginPools origins, AccessLog accessLog, CoreStats stats,
                 OriginLatencyRecorder originLatency) {
-        this(config, origins, accessLog, stats, originLatency, new AtomicLong(), new AtomicLong());
+        this(config, origins, accessLog, stats, originLatency, new AtomicLong(), new AtomicLong(),
+                new ConcurrentHashMap<>());
     }
 
     private CoreContext(CoreConfig config, OriginPools origins, AccessLog accessLog, CoreStats stats,
-                        OriginLatencyRecorder originLatency, AtomicLong connectionIds, AtomicLong requestIds) {
+                        OriginLatencyRecorder originLatency, AtomicLong connectionIds, AtomicLong requestIds,
+                        ConcurrentMap<EventExecutor, LoopTimeouts> timeouts) {
         this.originLatency = originLatency;
         this.config = config;
         this.remapper = new Remapper(config.remap());
@@ -51,11 +58,19 @@ final class CoreContext {
         this.stats = stats;
         this.connectionIds = connectionIds;
         this.requestIds = requestIds;
+        this.timeouts = timeouts;
     }
 
     /** The next generation: new settings, the same counters (ids stay unique across reloads). */
     CoreContext next(CoreConfig newConfig, OriginPools newOrigins, AccessLog newAccessLog) {
-        return new CoreContext(newConfig, newOrigins, newAccessLog, stats, originLatency, connectionIds, requestIds);
+        return new CoreContext(newConfig, newOrigins, newAccessLog, stats, originLatency, connectionIds, requestIds,
+                timeouts);
+    }
+
+    /** The time-out wheel of {@code loop}; call it on that loop. */
+    LoopTimeouts timeouts(EventExecutor loop) {
+        LoopTimeouts wheel = timeouts.get(loop);
+        return wheel != null ? wheel : timeouts.computeIfAbsent(loop, LoopTimeouts::new);
     }
 
     long nextConnectionId() {

@@ -33,7 +33,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +80,8 @@ final class ProxyTransaction implements OriginListener {
 
     private long originActivityNanos;
     private long originAskedNanos;
-    private ScheduledFuture<?> originTimer;
+    /** The origin's answer time-out, made when first armed. */
+    private LoopTimeouts.Timeout originTimer;
 
     ProxyTransaction(ClientConnectionHandler connection, ChannelHandlerContext ctx, CoreContext core,
                      HttpRequest request, TransactionRecord record) {
@@ -610,11 +610,13 @@ final class ProxyTransaction implements OriginListener {
     }
 
     private void scheduleOriginTimer(long delayNanos) {
-        originTimer = ctx.executor().schedule(this::checkOriginTimer, delayNanos, TimeUnit.NANOSECONDS);
+        if (originTimer == null) {
+            originTimer = core.timeouts(ctx.executor()).newTimeout(this::checkOriginTimer);
+        }
+        originTimer.arm(ctx.executor().ticker().nanoTime() + delayNanos);
     }
 
     private void checkOriginTimer() {
-        originTimer = null;
         if (done || responseComplete) {
             return;
         }
@@ -639,8 +641,7 @@ final class ProxyTransaction implements OriginListener {
 
     private void stopOriginTimer() {
         if (originTimer != null) {
-            originTimer.cancel(false);
-            originTimer = null;
+            originTimer.disarm();
         }
     }
 
