@@ -141,8 +141,8 @@ final class ProxyTransaction implements OriginListener {
         acquireOrigin();
     }
 
-    private String scheme() {
-        return connection.secure() ? "https" : "http";
+    private AsciiString scheme() {
+        return connection.secure() ? HTTPS : HTTP;
     }
 
     private HttpRequest buildOriginRequest(RequestCheck.Checked checked) {
@@ -168,7 +168,7 @@ final class ProxyTransaction implements OriginListener {
         if (!checked.hostHeader().isEmpty()) {
             headers.set(X_FORWARDED_HOST, checked.hostHeader());
         }
-        headers.set(X_FORWARDED_PROTO, connection.secure() ? HTTPS : HTTP);
+        headers.set(X_FORWARDED_PROTO, scheme());
         headers.add(HttpHeaderNames.VIA, viaValue(request.protocolVersion()));
         if (checked.chunked()) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# CPU per proxied request of two builds of muxgate, measured side by side: both gateways pinned to
+# the proxy core, both loaded at once by two h2load runs on the other core, so that a busy spell
+# of a shared machine slows both alike. Runs one after the other drifted by 2x here; runs side by
+# side by a few percent, which is what a change on the request path is worth.
+#
+#   bench/ab-cpu.sh                  # HEAD~1 (A) against the working tree (B)
+#   bench/ab-cpu.sh REV_A [REV_B]    # two revisions (B default: the working tree)
+#   ROUNDS=8 P=/64k bench/ab-cpu.sh  # rounds (default 8) and the path (/1k or /64k)
+#
+# Each revision is built in a temporary worktree; the origin is the harness's (../shared/bench,
+# nginx). Every round starts the two h2load runs in turn, A first in odd rounds and B first in even
+# ones. The last line is `ab-cpu: B/A CPU per request <median> (median of <N> rounds: ...)`; under 1
+# means B is cheaper. Needs nginx-light and nghttp2-client, as the harness does.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+HARNESS="${HARNESS:-$ROOT/../shared/bench/peers.sh}"
+PROXY_CPU="${PROXY_CPU:-1}"
+LOAD_CPU="${LOAD_CPU:-0}"
+ROUNDS="${ROUNDS:-8}"
+N="${N:-60000}"
+P="${P:-/1k}"
+REV_A="${1:-HEAD~1}"
+REV_B="${2:-}"
+
+[[ -f "$HARNESS" ]] || { echo "ab-cpu: harness not found at $HARNESS" >&2; exit 2; }
+command -v h2load >/dev/null || { echo "ab-cpu: h2load is needed (Debian nghttp2-client)" >&2; exit 2; }
+work="$(mktemp -d -t muxgate-ab-cpu.XXXXXX)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  for t in a b; do
+    [[ -d "$work/tree-$t" ]] && git -C "$ROOT" worktree remove --force "$work/tree-$t" >/dev/null 2>&1 || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# build NAME REV: a packaged gateway (jar and lib) of REV, or of the working tree when REV is empty.
+build() {
+  local name=$1 rev=$2 tree
+  if [[ -z "$rev" ]]; then
+    tree="$ROOT"
+  else
+    tree="$work/tree-$name"
+    git -C "$ROOT" worktree add -q --detach "$tree" "$rev"
+  fi
+  echo "ab-cpu: building $name (${rev:-working tree})..." >&2
+  # package, not install: the reactor's own modules go into gateway/target/lib, ~/.m2 is untouched.
+  (cd "$tree" && mvn -q -B -o -DskipTests package >&2 2>"$work/build-$name.log") \
+    || (cd "$tree" && mvn -q -B -DskipTests package >&2) \
+    || { echo "ab-cpu: build of $name failed" >&2; exit 1; }
+  echo "$tree"
+}
+
+# start NAME TREE PORT: a pinned gateway to the harness's origin; sets started_pid once it is ready.
+start() {
+  local name=$1 tree=$2 port=$3 dir="$work/gw-$1"
+  mkdir -p "$dir"
+  cat > "$dir/gateway.yaml" <<YAML
+listeners:
+  http:
+    enabled: false
+tls:
+  host: 127.0.0.1
+  port: $port
+  state-dir: $dir/state
+admin:
+  enabled: false
+warm-up:
+  requests: 30000
+  handshakes: 2000
+  max-time: 60s
+origins:
+  max-connections-per-origin: 512
+  max-waiters: 100000
+remap:
+  - host: "*"
+    path: /
+    to: http://127.0.0.1:18080/
+logs:
+  access:
+    enabled: false
+    path: $dir/access.log
+  session:
+    enabled: false
+    path: $dir/session.log
+YAML
+  # The JVM options bin/muxgate gives JDK 17 on two cores.
+  taskset -c "$PROXY_CPU" java -Xms256m -Xmx512m -XX:-TieredCompilation -XX:PerMethodTrapLimit=0 \
+    -XX:PerBytecodeTrapLimit=0 -cp "$tree/gateway/target/gateway-0.1.0-SNAPSHOT.jar:$tree/gateway/target/lib/*" \
+    dev.muxgate.gateway.Main --config "$dir/gateway.yaml" > "$dir/out" 2>&1 &
+  local pid=$!
+  pids+=("$pid")
+  for _ in $(seq 1 1800); do
+    grep -q "muxgate: ready" "$dir/out" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || { cat "$dir/out" >&2; exit 1; }
+    sleep 0.1
+  done
+  grep -q "muxgate: ready" "$dir/out" || { echo "ab-cpu: $name did not start" >&2; exit 1; }
+  started_pid=$pid
+}
+
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+tree_a="$(build a "$REV_A")"
+tree_b="$(build b "$REV_B")"
+bash "$HARNESS" --only nginx --serve 100000 > "$work/serve.out" 2>&1 &
+pids+=("$!")
+for _ in $(seq 1 100); do grep -q "^origin " "$work/serve.out" 2>/dev/null && break; sleep 0.2; done
+grep -q "^origin " "$work/serve.out" || { cat "$work/serve.out" >&2; echo "ab-cpu: the origin did not start" >&2; exit 1; }
+start a "$tree_a" 8443; pid_a=$started_pid
+start b "$tree_b" 8444; pid_b=$started_pid
+for port in 8443 8444; do   # the same warm load for both, one at a time
+  taskset -c "$LOAD_CPU" h2load -n 50000 -c 32 -m 16 -t 1 "https://127.0.0.1:$port$P" > /dev/null 2>&1
+done
+
+ratios=()
+for ((round = 1; round <= ROUNDS; round++)); do
+  a0=$(ticks "$pid_a"); b0=$(ticks "$pid_b")
+  order=(8443 8444); (( round % 2 == 0 )) && order=(8444 8443)
+  loads=()
+  for port in "${order[@]}"; do
+    taskset -c "$LOAD_CPU" h2load -n "$N" -c 32 -m 16 -t 1 "https://127.0.0.1:$port$P" > "$work/h2load-$port.out" 2>&1 &
+    loads+=("$!")
+  done
+  wait "${loads[@]}" || true
+  a1=$(ticks "$pid_a"); b1=$(ticks "$pid_b")
+  for port in 8443 8444; do
+    fails=$(awk '/^requests:/ { print $10 + $12 + $14 }' "$work/h2load-$port.out")
+    [[ "$fails" == 0 ]] || { cat "$work/h2load-$port.out" >&2; echo "ab-cpu: failed requests on $port" >&2; exit 1; }
+  done
+  ratio=$(awk -v a=$((a1 - a0)) -v b=$((b1 - b0)) 'BEGIN { printf "%.3f", b / a }')
+  echo "round $round: A $(( (a1 - a0) * 10000 / N )) us, B $(( (b1 - b0) * 10000 / N )) us per request, B/A $ratio"
+  ratios+=("$ratio")
+done
+median=$(printf '%s\n' "${ratios[@]}" | sort -n |
+  awk '{ r[NR] = $1 } END { printf "%.3f", (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2 }')
+echo "ab-cpu: B/A CPU per request $median (median of $ROUNDS rounds: ${ratios[*]})"
