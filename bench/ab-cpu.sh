@@ -7,6 +7,7 @@
 #   bench/ab-cpu.sh                  # HEAD~1 (A) against the working tree (B)
 #   bench/ab-cpu.sh REV_A [REV_B]    # two revisions (B default: the working tree)
 #   ROUNDS=8 P=/64k bench/ab-cpu.sh  # rounds (default 8) and the path (/1k or /64k)
+#   OPTS_B=-XX:... bench/ab-cpu.sh HEAD HEAD   # one build, two JVM settings (OPTS_A, OPTS_B)
 #
 # Each revision is built in a temporary worktree; the origin is the harness's (../shared/bench,
 # nginx). Every round starts the two h2load runs in turn, A first in odd rounds and B first in even
@@ -48,15 +49,17 @@ build() {
   fi
   echo "ab-cpu: building $name (${rev:-working tree})..." >&2
   # package, not install: the reactor's own modules go into gateway/target/lib, ~/.m2 is untouched.
-  (cd "$tree" && mvn -q -B -o -DskipTests package >&2 2>"$work/build-$name.log") \
-    || (cd "$tree" && mvn -q -B -DskipTests package >&2) \
+  (cd "$tree" && mvn -q -B -o -Dstyle.color=never -DskipTests package >&2 2>"$work/build-$name.log") \
+    || (cd "$tree" && mvn -q -B -Dstyle.color=never -DskipTests package >&2) \
     || { echo "ab-cpu: build of $name failed" >&2; exit 1; }
   echo "$tree"
 }
 
 # start NAME TREE PORT: a pinned gateway to the harness's origin; sets started_pid once it is ready.
+# OPTS_A or OPTS_B (by NAME) are added to its JVM options.
 start() {
-  local name=$1 tree=$2 port=$3 dir="$work/gw-$1"
+  local name=$1 tree=$2 port=$3 dir="$work/gw-$1" extra
+  if [[ $name == a ]]; then extra="${OPTS_A:-}"; else extra="${OPTS_B:-}"; fi
   mkdir -p "$dir"
   cat > "$dir/gateway.yaml" <<YAML
 listeners:
@@ -89,7 +92,7 @@ logs:
 YAML
   # The JVM options bin/muxgate gives JDK 17 on two cores.
   taskset -c "$PROXY_CPU" java -Xms256m -Xmx512m -XX:-TieredCompilation -XX:PerMethodTrapLimit=0 \
-    -XX:PerBytecodeTrapLimit=0 -cp "$tree/gateway/target/gateway-0.1.0-SNAPSHOT.jar:$tree/gateway/target/lib/*" \
+    -XX:PerBytecodeTrapLimit=0 $extra -cp "$tree/gateway/target/gateway-0.1.0-SNAPSHOT.jar:$tree/gateway/target/lib/*" \
     dev.muxgate.gateway.Main --config "$dir/gateway.yaml" > "$dir/out" 2>&1 &
   local pid=$!
   pids+=("$pid")
