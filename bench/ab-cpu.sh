@@ -24,6 +24,8 @@ P="${P:-/1k}"
 REV_A="${1:-HEAD~1}"
 REV_B="${2:-}"
 
+# shellcheck source=harness-gateway.sh
+source "$ROOT/bench/harness-gateway.sh"
 [[ -f "$HARNESS" ]] || { echo "ab-cpu: harness not found at $HARNESS" >&2; exit 2; }
 command -v h2load >/dev/null || { echo "ab-cpu: h2load is needed (Debian nghttp2-client)" >&2; exit 2; }
 work="$(mktemp -d -t muxgate-ab-cpu.XXXXXX)"
@@ -61,38 +63,9 @@ start() {
   local name=$1 tree=$2 port=$3 dir="$work/gw-$1" extra
   if [[ $name == a ]]; then extra="${OPTS_A:-}"; else extra="${OPTS_B:-}"; fi
   mkdir -p "$dir"
-  cat > "$dir/gateway.yaml" <<YAML
-listeners:
-  http:
-    enabled: false
-tls:
-  host: 127.0.0.1
-  port: $port
-  state-dir: $dir/state
-admin:
-  enabled: false
-warm-up:
-  requests: 30000
-  handshakes: 2000
-  max-time: 60s
-origins:
-  max-connections-per-origin: 512
-  max-waiters: 100000
-remap:
-  - host: "*"
-    path: /
-    to: http://127.0.0.1:18080/
-logs:
-  access:
-    enabled: false
-    path: $dir/access.log
-  session:
-    enabled: false
-    path: $dir/session.log
-YAML
-  # The JVM options bin/muxgate gives JDK 17 on two cores.
-  taskset -c "$PROXY_CPU" java -Xms256m -Xmx512m -XX:-TieredCompilation -XX:PerMethodTrapLimit=0 \
-    -XX:PerBytecodeTrapLimit=0 $extra -cp "$tree/gateway/target/gateway-0.1.0-SNAPSHOT.jar:$tree/gateway/target/lib/*" \
+  harness_gateway_yaml "$port" "$dir" 30000 2000 60s false "[]" > "$dir/gateway.yaml"
+  # shellcheck disable=SC2086 # the options are words
+  taskset -c "$PROXY_CPU" java $HARNESS_C2_JAVA_OPTS $extra -cp "$tree/gateway/target/gateway-0.1.0-SNAPSHOT.jar:$tree/gateway/target/lib/*" \
     dev.muxgate.gateway.Main --config "$dir/gateway.yaml" > "$dir/out" 2>&1 &
   local pid=$!
   pids+=("$pid")

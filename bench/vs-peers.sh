@@ -22,6 +22,8 @@ LOGS="${MUXGATE_LOGS:-off}"
 
 [[ -x "$HARNESS" || -f "$HARNESS" ]] || { echo "vs-peers: harness not found at $HARNESS" >&2; exit 2; }
 cd "$ROOT"
+# shellcheck source=harness-gateway.sh
+source "$ROOT/bench/harness-gateway.sh"
 mvn -q -B -DskipTests install >&2
 
 work="$(mktemp -d -t muxgate-vs-peers.XXXXXX)"
@@ -36,36 +38,8 @@ if [[ "${MUXGATE_CERT:-generated}" == rsa ]]; then
 fi
 logs_enabled=false
 [[ "$LOGS" == on ]] && logs_enabled=true
-cat > "$work/gateway.yaml" <<YAML
-listeners:
-  http:
-    enabled: false
-tls:
-  host: 127.0.0.1
-  port: $PORT
-  state-dir: $work/state
-  certificates: $certificates
-admin:
-  enabled: false
-warm-up:
-  requests: ${MUXGATE_WARMUP_REQUESTS:-100000}
-  handshakes: ${MUXGATE_WARMUP_HANDSHAKES:-12000}
-  max-time: ${MUXGATE_WARMUP_TIME:-120s}
-origins:
-  max-connections-per-origin: 512
-  max-waiters: 100000
-remap:
-  - host: "*"
-    path: /
-    to: http://127.0.0.1:18080/
-logs:
-  access:
-    enabled: $logs_enabled
-    path: $work/access.log
-  session:
-    enabled: $logs_enabled
-    path: $work/session.log
-YAML
+harness_gateway_yaml "$PORT" "$work" "${MUXGATE_WARMUP_REQUESTS:-100000}" "${MUXGATE_WARMUP_HANDSHAKES:-12000}" \
+  "${MUXGATE_WARMUP_TIME:-120s}" "$logs_enabled" "$certificates" > "$work/gateway.yaml"
 
 # MUXGATE_JAVA may name a JDK with an AOT cache (25 and later): then, as bin/muxgate does, a
 # training run (`muxgate warm-up`, pinned the same way) writes the cache first and muxgate starts
@@ -85,7 +59,7 @@ if [[ -n "$java_major" ]] && (( java_major >= 25 )); then
   fi
 else
   # As bin/muxgate runs it on two cores: C2 alone, and no trap limit (see there).
-  read -r -a OPTS <<< "${MUXGATE_JAVA_OPTS:--Xms256m -Xmx512m -XX:-TieredCompilation -XX:PerMethodTrapLimit=0 -XX:PerBytecodeTrapLimit=0}"
+  read -r -a OPTS <<< "${MUXGATE_JAVA_OPTS:-$HARNESS_C2_JAVA_OPTS}"
 fi
 pid=""
 trap 'if [[ -n "$pid" ]]; then kill $pid 2>/dev/null; wait $pid 2>/dev/null; fi; rm -rf "$work"' EXIT
