@@ -8,6 +8,10 @@
 #   bench/ab-cpu.sh REV_A [REV_B]    # two revisions (B default: the working tree)
 #   ROUNDS=8 P=/64k bench/ab-cpu.sh  # rounds (default 8) and the path (/1k or /64k)
 #   OPTS_B=-XX:... bench/ab-cpu.sh HEAD HEAD   # one build, two JVM settings (OPTS_A, OPTS_B)
+#   bench/ab-cpu.sh HEAD floor       # B is the minimal Netty h2 proxy (bench/NettyFloorProxy.java):
+#                                    # what muxgate's request path costs over its libraries' floor
+#   bench/ab-cpu.sh HEAD haproxy     # B is the harness's HAProxy (or nginx) proxy, pinned as it is
+#                                    # there: issue 3's target in CPU per request instead of req/s
 #
 # Each revision is built in a temporary worktree; the origin is the harness's (../shared/bench,
 # nginx). Every round starts the two h2load runs in turn, A first in odd rounds and B first in even
@@ -57,6 +61,36 @@ build() {
   echo "$tree"
 }
 
+# build_floor TREE: NettyFloorProxy compiled against TREE's libraries, and an ECDSA P-256 certificate
+# for it (muxgate's generated default type).
+build_floor() {
+  local tree=$1 dir="$work/floor"
+  mkdir -p "$dir"
+  javac -nowarn -d "$dir/classes" -cp "$tree/gateway/target/lib/*" "$ROOT/bench/NettyFloorProxy.java"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \
+    -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null
+}
+
+# start_floor TREE PORT: the floor pinned like the gateways, with their JVM options; sets started_pid.
+start_floor() {
+  local tree=$1 port=$2 dir="$work/floor"
+  # shellcheck disable=SC2086 # the options are words
+  taskset -c "$PROXY_CPU" java $HARNESS_C2_JAVA_OPTS ${OPTS_B:-} -Dio.netty.leakDetection.level=disabled \
+    -cp "$dir/classes:$tree/gateway/target/lib/*" NettyFloorProxy "$port" 127.0.0.1 18080 \
+    "$dir/cert.pem" "$dir/key.pem" > "$dir/out" 2>&1 &
+  local pid=$!
+  pids+=("$pid")
+  for _ in $(seq 1 300); do
+    grep -q "netty-floor: ready" "$dir/out" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || { cat "$dir/out" >&2; exit 1; }
+    sleep 0.1
+  done
+  grep -q "netty-floor: ready" "$dir/out" || { echo "ab-cpu: the floor did not start" >&2; exit 1; }
+  # muxgate warms itself with 30,000 requests before it listens; the floor gets as many here.
+  taskset -c "$LOAD_CPU" h2load -n 30000 -c 32 -m 16 -t 1 "https://127.0.0.1:$port$P" > /dev/null 2>&1
+  started_pid=$pid
+}
+
 # start NAME TREE PORT: a pinned gateway to the harness's origin; sets started_pid once it is ready.
 # OPTS_A or OPTS_B (by NAME) are added to its JVM options.
 start() {
@@ -78,24 +112,47 @@ start() {
   started_pid=$pid
 }
 
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# ticks PID: CPU of the process and its children (nginx's workers), in clock ticks.
+ticks() {
+  local total=0 p
+  for p in "$1" $(pgrep -P "$1" 2>/dev/null); do
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
 
 tree_a="$(build a "$REV_A")"
-tree_b="$(build b "$REV_B")"
-bash "$HARNESS" --only nginx --serve 100000 > "$work/serve.out" 2>&1 &
+serve=nginx
+case "$REV_B" in
+  floor) build_floor "$tree_a";;
+  nginx) ;;
+  haproxy) serve=nginx,haproxy;;
+  *) tree_b="$(build b "$REV_B")";;
+esac
+bash "$HARNESS" --only "$serve" --serve 100000 > "$work/serve.out" 2>&1 &
 pids+=("$!")
 for _ in $(seq 1 100); do grep -q "^origin " "$work/serve.out" 2>/dev/null && break; sleep 0.2; done
 grep -q "^origin " "$work/serve.out" || { cat "$work/serve.out" >&2; echo "ab-cpu: the origin did not start" >&2; exit 1; }
-start a "$tree_a" 8443; pid_a=$started_pid
-start b "$tree_b" 8444; pid_b=$started_pid
-for port in 8443 8444; do   # the same warm load for both, one at a time
+port_a=8443
+port_b=8444
+start a "$tree_a" "$port_a"; pid_a=$started_pid
+case "$REV_B" in
+  floor) start_floor "$tree_a" "$port_b"; pid_b=$started_pid;;
+  nginx|haproxy)
+    # The harness's proxy: its port from the serve listing, its top process from the socket.
+    port_b=$(awk -v n="$REV_B" '$1 == n { sub(/.*:/, "", $2); sub(/\/.*/, "", $2); print $2 }' "$work/serve.out")
+    pid_b=$(ss -ltnpH "sport = :$port_b" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -n | head -1)
+    [[ -n "$pid_b" ]] || { echo "ab-cpu: $REV_B is not listening" >&2; exit 1; };;
+  *) start b "$tree_b" "$port_b"; pid_b=$started_pid;;
+esac
+for port in "$port_a" "$port_b"; do   # the same warm load for both, one at a time
   taskset -c "$LOAD_CPU" h2load -n 50000 -c 32 -m 16 -t 1 "https://127.0.0.1:$port$P" > /dev/null 2>&1
 done
 
 ratios=()
 for ((round = 1; round <= ROUNDS; round++)); do
   a0=$(ticks "$pid_a"); b0=$(ticks "$pid_b")
-  order=(8443 8444); (( round % 2 == 0 )) && order=(8444 8443)
+  order=("$port_a" "$port_b"); (( round % 2 == 0 )) && order=("$port_b" "$port_a")
   loads=()
   for port in "${order[@]}"; do
     taskset -c "$LOAD_CPU" h2load -n "$N" -c 32 -m 16 -t 1 "https://127.0.0.1:$port$P" > "$work/h2load-$port.out" 2>&1 &
@@ -103,7 +160,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
   done
   wait "${loads[@]}" || true
   a1=$(ticks "$pid_a"); b1=$(ticks "$pid_b")
-  for port in 8443 8444; do
+  for port in "$port_a" "$port_b"; do
     fails=$(awk '/^requests:/ { print $10 + $12 + $14 }' "$work/h2load-$port.out")
     [[ "$fails" == 0 ]] || { cat "$work/h2load-$port.out" >&2; echo "ab-cpu: failed requests on $port" >&2; exit 1; }
   done

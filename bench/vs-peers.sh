@@ -9,6 +9,9 @@
 #                                     # for each; the last line is the median ratio to nginx
 #   MUXGATE_WARMUP_REQUESTS=0 bench/vs-peers.sh --mode idle   # any peers.sh option passes through;
 #                                     # idle memory wants a fresh process, so no warm-up load first
+#   NETTY_FLOOR=on bench/vs-peers.sh --only nginx,haproxy   # and the minimal Netty h2 proxy
+#                                     # (bench/NettyFloorProxy.java) as target "netty": the floor
+#                                     # of the libraries muxgate is built on, in the same run
 #
 # muxgate runs as the peers do: one core (PROXY_CPU, default 1), so one event loop; its origin
 # pool has the same room as nginx's (512); no access or session log, like the peers (set
@@ -62,7 +65,8 @@ else
   read -r -a OPTS <<< "${MUXGATE_JAVA_OPTS:-$HARNESS_C2_JAVA_OPTS}"
 fi
 pid=""
-trap 'if [[ -n "$pid" ]]; then kill $pid 2>/dev/null; wait $pid 2>/dev/null; fi; rm -rf "$work"' EXIT
+floor_pid=""
+trap 'for p in $pid $floor_pid; do kill $p 2>/dev/null; wait $p 2>/dev/null || true; done; rm -rf "$work"' EXIT
 
 # start_muxgate: a fresh, pinned muxgate on the config above; returns once it says it is ready.
 start_muxgate() {
@@ -86,20 +90,64 @@ stop_muxgate() {
   pid=""
 }
 
+# start_floor: NettyFloorProxy pinned like muxgate, with the JVM options muxgate has on JDK 17, and
+# warmed as muxgate warms itself before its listener opens (the harness warms each target with 5,000
+# requests only): the harness serves its origin for the while, and h2load sends the floor the same
+# number of 1 KiB requests, then 10,000 of 64 KiB. Then the harness run lists it as "netty".
+FLOOR="${NETTY_FLOOR:-off}"
+FLOOR_PORT="${NETTY_FLOOR_PORT:-8447}"
+LOAD_CPU="${LOAD_CPU:-0}"
+start_floor() {
+  command -v h2load >/dev/null || { echo "vs-peers: h2load is needed (Debian nghttp2-client)" >&2; exit 2; }
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \
+    -keyout "$work/floor.key" -out "$work/floor.crt" 2>/dev/null
+  javac -nowarn -d "$work/floor-classes" -cp "gateway/target/lib/*" bench/NettyFloorProxy.java
+  read -r -a floor_opts <<< "$HARNESS_C2_JAVA_OPTS"
+  taskset -c "$PROXY_CPU" java "${floor_opts[@]}" -Dio.netty.leakDetection.level=disabled \
+    -cp "$work/floor-classes:gateway/target/lib/*" NettyFloorProxy "$FLOOR_PORT" 127.0.0.1 18080 \
+    "$work/floor.crt" "$work/floor.key" > "$work/floor.out" 2>&1 &
+  floor_pid=$!
+  for _ in $(seq 1 300); do
+    grep -q "netty-floor: ready" "$work/floor.out" 2>/dev/null && break
+    kill -0 $floor_pid 2>/dev/null || { cat "$work/floor.out" >&2; exit 1; }
+    sleep 0.1
+  done
+  grep -q "netty-floor: ready" "$work/floor.out" || { echo "vs-peers: the Netty floor did not start" >&2; exit 1; }
+  bash "$HARNESS" --only nginx --serve 900 > "$work/serve.out" 2>&1 &
+  local serve=$!
+  for _ in $(seq 1 300); do
+    curl -s -o /dev/null http://127.0.0.1:18080/1k && break
+    sleep 0.1
+  done
+  local warm="${MUXGATE_WARMUP_REQUESTS:-100000}"
+  (( warm > 0 )) && taskset -c "$LOAD_CPU" h2load -n "$warm" -c 32 -m 16 -t 1 "https://127.0.0.1:$FLOOR_PORT/1k" \
+    | grep -E '^requests:' | sed 's/^/vs-peers: netty floor warm-up 1k /' >&2
+  (( warm > 0 )) && taskset -c "$LOAD_CPU" h2load -n 10000 -c 32 -m 16 -t 1 "https://127.0.0.1:$FLOOR_PORT/64k" \
+    | grep -E '^requests:' | sed 's/^/vs-peers: netty floor warm-up 64k /' >&2
+  kill $serve 2>/dev/null || true
+  wait $serve 2>/dev/null || true
+  echo "netty floor pid $floor_pid pinned to cpu $PROXY_CPU" >&2
+}
+floor_target=()
+if [[ "$FLOOR" == on ]]; then
+  start_floor
+  floor_target=(--target "netty=$FLOOR_PORT")
+fi
+
 # RUNS (default 1) runs of the harness, each against a freshly started muxgate: on a shared
 # machine one run's ratio can be off by a third. With --mode handshake the last line is then the
 # median over the runs of muxgate's handshakes per CPU-second over nginx's, same certificate type.
 RUNS="${RUNS:-1}"
 if (( RUNS <= 1 )); then
   start_muxgate
-  PROXY_CPU="$PROXY_CPU" bash "$HARNESS" --target "muxgate=$PORT" "$@"
+  PROXY_CPU="$PROXY_CPU" bash "$HARNESS" --target "muxgate=$PORT" "${floor_target[@]}" "$@"
   exit $?
 fi
 ratios=()
 for ((run = 1; run <= RUNS; run++)); do
   echo "vs-peers: run $run of $RUNS" >&2
   start_muxgate
-  PROXY_CPU="$PROXY_CPU" bash "$HARNESS" --target "muxgate=$PORT" "$@" | tee "$work/run.out"
+  PROXY_CPU="$PROXY_CPU" bash "$HARNESS" --target "muxgate=$PORT" "${floor_target[@]}" "$@" | tee "$work/run.out"
   stop_muxgate
   # The handshake table's rows: target cert conn/s vs_nginx per_cpu_s ...; muxgate's cert row
   # against nginx's row of the same certificate type.
