@@ -61,34 +61,16 @@ build() {
   echo "$tree"
 }
 
-# build_floor TREE: NettyFloorProxy compiled against TREE's libraries, and an ECDSA P-256 certificate
-# for it (muxgate's generated default type).
-build_floor() {
-  local tree=$1 dir="$work/floor"
-  mkdir -p "$dir"
-  javac -nowarn -d "$dir/classes" -cp "$tree/gateway/target/lib/*" "$ROOT/bench/NettyFloorProxy.java"
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \
-    -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null
-}
-
-# start_floor TREE PORT: the floor pinned like the gateways, with their JVM options; sets started_pid.
+# start_floor TREE PORT: the floor (harness-gateway.sh) on TREE's libraries, pinned like the
+# gateways, OPTS_B added; sets started_pid.
 start_floor() {
-  local tree=$1 port=$2 dir="$work/floor"
+  local tree=$1 port=$2
   # shellcheck disable=SC2086 # the options are words
-  taskset -c "$PROXY_CPU" java $HARNESS_C2_JAVA_OPTS ${OPTS_B:-} -Dio.netty.leakDetection.level=disabled \
-    -cp "$dir/classes:$tree/gateway/target/lib/*" NettyFloorProxy "$port" 127.0.0.1 18080 \
-    "$dir/cert.pem" "$dir/key.pem" > "$dir/out" 2>&1 &
-  local pid=$!
-  pids+=("$pid")
-  for _ in $(seq 1 300); do
-    grep -q "netty-floor: ready" "$dir/out" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || { cat "$dir/out" >&2; exit 1; }
-    sleep 0.1
-  done
-  grep -q "netty-floor: ready" "$dir/out" || { echo "ab-cpu: the floor did not start" >&2; exit 1; }
+  floor_start "$work/floor" "$tree/gateway/target/lib" "$port" "$PROXY_CPU" ${OPTS_B:-} || exit 1
+  pids+=("$floor_pid")
   # muxgate warms itself with 30,000 requests before it listens; the floor gets as many here.
   taskset -c "$LOAD_CPU" h2load -n 30000 -c 32 -m 16 -t 1 "https://127.0.0.1:$port$P" > /dev/null 2>&1
-  started_pid=$pid
+  started_pid=$floor_pid
 }
 
 # start NAME TREE PORT: a pinned gateway to the harness's origin; sets started_pid once it is ready.
@@ -124,7 +106,7 @@ ticks() {
 tree_a="$(build a "$REV_A")"
 serve=nginx
 case "$REV_B" in
-  floor) build_floor "$tree_a";;
+  floor) floor_build "$work/floor" "$tree_a/gateway/target/lib";;
   nginx) ;;
   haproxy) serve=nginx,haproxy;;
   *) tree_b="$(build b "$REV_B")";;

@@ -42,3 +42,37 @@ logs:
     path: $dir/session.log
 YAML
 }
+
+# floor_build DIR LIB: bench/NettyFloorProxy.java compiled into DIR/classes against the jars in LIB
+# (a built gateway/target/lib), and an ECDSA P-256 certificate for it in DIR (muxgate's generated
+# default type).
+floor_build() {
+  local dir=$1 lib=$2 src
+  src="$(dirname "${BASH_SOURCE[0]}")/NettyFloorProxy.java"
+  mkdir -p "$dir"
+  javac -nowarn -d "$dir/classes" -cp "$lib/*" "$src"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \
+    -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null
+}
+
+# floor_start DIR LIB PORT CPU [JVM options...]: the floor built by floor_build, pinned to CPU with
+# muxgate's JDK 17 options and the given ones, proxying to the harness's origin; sets floor_pid once
+# it listens, or fails.
+floor_start() {
+  local dir=$1 lib=$2 port=$3 cpu=$4
+  shift 4
+  # shellcheck disable=SC2086 # the options are words
+  taskset -c "$cpu" java $HARNESS_C2_JAVA_OPTS "$@" -Dio.netty.leakDetection.level=disabled \
+    -cp "$dir/classes:$lib/*" NettyFloorProxy "$port" 127.0.0.1 18080 "$dir/cert.pem" "$dir/key.pem" \
+    > "$dir/out" 2>&1 &
+  floor_pid=$!
+  for _ in $(seq 1 300); do
+    grep -q "netty-floor: ready" "$dir/out" 2>/dev/null && return 0
+    kill -0 "$floor_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "$floor_pid" 2>/dev/null || true
+  cat "$dir/out" >&2
+  echo "the Netty floor did not start" >&2
+  return 1
+}

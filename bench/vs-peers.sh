@@ -99,20 +99,8 @@ FLOOR_PORT="${NETTY_FLOOR_PORT:-8447}"
 LOAD_CPU="${LOAD_CPU:-0}"
 start_floor() {
   command -v h2load >/dev/null || { echo "vs-peers: h2load is needed (Debian nghttp2-client)" >&2; exit 2; }
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \
-    -keyout "$work/floor.key" -out "$work/floor.crt" 2>/dev/null
-  javac -nowarn -d "$work/floor-classes" -cp "gateway/target/lib/*" bench/NettyFloorProxy.java
-  read -r -a floor_opts <<< "$HARNESS_C2_JAVA_OPTS"
-  taskset -c "$PROXY_CPU" java "${floor_opts[@]}" -Dio.netty.leakDetection.level=disabled \
-    -cp "$work/floor-classes:gateway/target/lib/*" NettyFloorProxy "$FLOOR_PORT" 127.0.0.1 18080 \
-    "$work/floor.crt" "$work/floor.key" > "$work/floor.out" 2>&1 &
-  floor_pid=$!
-  for _ in $(seq 1 300); do
-    grep -q "netty-floor: ready" "$work/floor.out" 2>/dev/null && break
-    kill -0 $floor_pid 2>/dev/null || { cat "$work/floor.out" >&2; exit 1; }
-    sleep 0.1
-  done
-  grep -q "netty-floor: ready" "$work/floor.out" || { echo "vs-peers: the Netty floor did not start" >&2; exit 1; }
+  floor_build "$work/floor" gateway/target/lib
+  floor_start "$work/floor" gateway/target/lib "$FLOOR_PORT" "$PROXY_CPU" || exit 1
   bash "$HARNESS" --only nginx --serve 900 > "$work/serve.out" 2>&1 &
   local serve=$!
   for _ in $(seq 1 300); do
