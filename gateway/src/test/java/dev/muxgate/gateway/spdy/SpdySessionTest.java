@@ -156,8 +156,9 @@ class SpdySessionTest {
             client.send(last(syn.streamId(), "hello"));
             assertEquals("end", s.awaitEnd());
             String echo = s.body().toLowerCase();
-            assertTrue(echo.contains("content-length: 5"), echo);
-            assertFalse(echo.contains("999"), echo);
+            // Only the header lines: the forwarded host carries the gateway's port, which may hold "999".
+            List<String> lengths = echo.lines().filter(line -> line.startsWith("content-length:")).toList();
+            assertEquals(List.of("content-length: 5"), lengths, echo);
             assertTrue(echo.endsWith("hello"), echo);
         }
     }
