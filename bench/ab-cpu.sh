@@ -10,7 +10,7 @@
 #   OPTS_B=-XX:... bench/ab-cpu.sh HEAD HEAD   # one build, two JVM settings (OPTS_A, OPTS_B)
 #   bench/ab-cpu.sh HEAD floor       # B is the minimal Netty h2 proxy (bench/NettyFloorProxy.java):
 #                                    # what muxgate's request path costs over its libraries' floor
-#   bench/ab-cpu.sh HEAD haproxy     # B is the harness's HAProxy (or nginx) proxy, pinned as it is
+#   bench/ab-cpu.sh HEAD haproxy     # B is the harness's HAProxy (or nginx, h2o, ats, caddy), pinned as
 #                                    # there: issue 3's target in CPU per request instead of req/s
 #
 # Each revision is built in a temporary worktree; the origin is the harness's (../shared/bench,
@@ -108,7 +108,7 @@ serve=nginx
 case "$REV_B" in
   floor) floor_build "$work/floor" "$tree_a/gateway/target/lib";;
   nginx) ;;
-  haproxy) serve=nginx,haproxy;;
+  haproxy|h2o|ats|caddy) serve="nginx,$REV_B";;
   *) tree_b="$(build b "$REV_B")";;
 esac
 bash "$HARNESS" --only "$serve" --serve 100000 > "$work/serve.out" 2>&1 &
@@ -120,7 +120,7 @@ port_b=8444
 start a "$tree_a" "$port_a"; pid_a=$started_pid
 case "$REV_B" in
   floor) start_floor "$tree_a" "$port_b"; pid_b=$started_pid;;
-  nginx|haproxy)
+  nginx|haproxy|h2o|ats|caddy)
     # The harness's proxy: its port from the serve listing, its top process from the socket.
     port_b=$(awk -v n="$REV_B" '$1 == n { sub(/.*:/, "", $2); sub(/\/.*/, "", $2); print $2 }' "$work/serve.out")
     pid_b=$(ss -ltnpH "sport = :$port_b" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -n | head -1)
