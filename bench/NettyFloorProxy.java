@@ -121,7 +121,7 @@ public final class NettyFloorProxy {
     static final class OriginPool {
         private final EventLoop loop;
         private final InetSocketAddress origin;
-        private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+        private final ArrayDeque<OriginHandler> idle = new ArrayDeque<>();
 
         OriginPool(EventLoop loop, InetSocketAddress origin) {
             this.loop = loop;
@@ -129,13 +129,14 @@ public final class NettyFloorProxy {
         }
 
         void send(FullHttpRequest request, Channel stream) {
-            Channel ch;
-            while ((ch = idle.pollFirst()) != null) {
-                if (ch.isActive()) {
-                    exchange(ch, request, stream);
+            OriginHandler connection;
+            while ((connection = idle.pollFirst()) != null) {
+                if (connection.channel.isActive()) {
+                    connection.exchange(request, stream);
                     return;
                 }
             }
+            OriginHandler fresh = new OriginHandler(this);
             new Bootstrap()
                     .group(loop)
                     .channel(EpollSocketChannel.class)
@@ -145,13 +146,13 @@ public final class NettyFloorProxy {
                         protected void initChannel(SocketChannel c) {
                             c.pipeline().addLast(new HttpClientCodec());
                             c.pipeline().addLast(new HttpObjectAggregator(MAX_BODY));
-                            c.pipeline().addLast(new OriginHandler(OriginPool.this));
+                            c.pipeline().addLast(fresh);
                         }
                     })
                     .connect(origin)
                     .addListener((ChannelFutureListener) f -> {
                         if (f.isSuccess()) {
-                            exchange(f.channel(), request, stream);
+                            fresh.exchange(request, stream);
                         } else {
                             request.release();
                             answerBadGateway(stream);
@@ -159,23 +160,29 @@ public final class NettyFloorProxy {
                     });
         }
 
-        private void exchange(Channel ch, FullHttpRequest request, Channel stream) {
-            ch.pipeline().get(OriginHandler.class).stream = stream;
-            ch.writeAndFlush(request);
-        }
-
-        void release(Channel ch) {
-            idle.addFirst(ch);
+        void release(OriginHandler connection) {
+            idle.addFirst(connection);
         }
     }
 
     /** Hands an origin's aggregated response to the stream that asked, then frees the connection. */
     static final class OriginHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
         private final OriginPool pool;
-        Channel stream;
+        private Channel channel;
+        private Channel stream;
 
         OriginHandler(OriginPool pool) {
             this.pool = pool;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            channel = ctx.channel();
+        }
+
+        void exchange(FullHttpRequest request, Channel toStream) {
+            stream = toStream;
+            channel.writeAndFlush(request);
         }
 
         @Override
@@ -188,7 +195,7 @@ public final class NettyFloorProxy {
                 s.writeAndFlush(response.retain());
             }
             if (reusable) {
-                pool.release(ctx.channel());
+                pool.release(this);
             } else {
                 ctx.close();
             }

@@ -66,7 +66,8 @@ else
 fi
 pid=""
 floor_pid=""
-trap 'for p in $pid $floor_pid; do kill $p 2>/dev/null; wait $p 2>/dev/null || true; done; rm -rf "$work"' EXIT
+serve_pid=""
+trap 'for p in $pid $floor_pid $serve_pid; do kill $p 2>/dev/null; wait $p 2>/dev/null || true; done; rm -rf "$work"' EXIT
 
 # start_muxgate: a fresh, pinned muxgate on the config above; returns once it says it is ready.
 start_muxgate() {
@@ -102,7 +103,7 @@ start_floor() {
   floor_build "$work/floor" gateway/target/lib
   floor_start "$work/floor" gateway/target/lib "$FLOOR_PORT" "$PROXY_CPU" || exit 1
   bash "$HARNESS" --only nginx --serve 900 > "$work/serve.out" 2>&1 &
-  local serve=$!
+  serve_pid=$!
   for _ in $(seq 1 300); do
     curl -s -o /dev/null http://127.0.0.1:18080/1k && break
     sleep 0.1
@@ -112,8 +113,9 @@ start_floor() {
     | grep -E '^requests:' | sed 's/^/vs-peers: netty floor warm-up 1k /' >&2
   (( warm > 0 )) && taskset -c "$LOAD_CPU" h2load -n 10000 -c 32 -m 16 -t 1 "https://127.0.0.1:$FLOOR_PORT/64k" \
     | grep -E '^requests:' | sed 's/^/vs-peers: netty floor warm-up 64k /' >&2
-  kill $serve 2>/dev/null || true
-  wait $serve 2>/dev/null || true
+  kill $serve_pid 2>/dev/null || true
+  wait $serve_pid 2>/dev/null || true
+  serve_pid=""
   echo "netty floor pid $floor_pid pinned to cpu $PROXY_CPU" >&2
 }
 floor_target=()
