@@ -33,22 +33,27 @@ final class WriteErrorReport {
         this.err = err;
     }
 
-    /** Counts one failure; reports it unless another was reported less than a minute ago. */
+    /**
+     * Counts one failure; reports it unless another was reported less than a minute ago. The time
+     * is read first and the count published last, so whoever sees the new count sees the decision
+     * taken at the failure's own time, and its report already written.
+     */
     void failed(String action, Exception cause) {
-        errors.incrementAndGet();
-        failing = true;
         Instant now = clock.instant();
+        failing = true;
         if (lastReport != null && now.isBefore(lastReport.plus(INTERVAL))) {
             unreported++;
+            errors.incrementAndGet();
             return;
         }
         String message = cause.getMessage();
         err.println("muxgate: " + logName + " " + path + ": cannot " + action + " ("
                 + cause.getClass().getSimpleName() + (message == null ? "" : ": " + message) + ")"
                 + (unreported > 0 ? "; " + unreported + " more failures since the last report" : "")
-                + "; write errors so far: " + errors.get() + "; will keep trying");
+                + "; write errors so far: " + (errors.get() + 1) + "; will keep trying");
         lastReport = now;
         unreported = 0;
+        errors.incrementAndGet();
     }
 
     /** Counts a line discarded because the file is known to be unusable right now. */
